@@ -1,0 +1,159 @@
+"""Full calendar dates and their roles (request, response, published).
+
+Only full dates count: "April 2021" and "2020/21" are periods, and "12th July" has no year.
+Numeric dates are read day-first, as UK bodies print them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from foidata.extractors.facts import FoundDate
+from foidata.extractors.layout import header_cells
+from foidata.extractors.spans import Span
+
+MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+          "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+# A year may run straight into a question marker ("March 20231. Which ...") in scraped text.
+_YEAR = r"(?P<year>(?:19|20)\d{2})(?:(?!\d)|(?=\d[.)]\s))"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+
+DAY_MONTH_YEAR = re.compile(
+    rf"(?<![\d/.-]){_DAY}(?:\s+of)?[\s]+{_MONTH}(?![a-z]),?\s+{_YEAR}", re.IGNORECASE
+)
+MONTH_DAY_YEAR = re.compile(rf"(?<![a-z]){_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE)
+NUMERIC = re.compile(
+    r"(?<![\d/.\w-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/]|\.\d)"
+)
+ISO = re.compile(r"(?<![\d/-])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])")
+
+# Labels that give a date its role, nearest first. Checked on the text just before the date.
+ROLE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("request", re.compile(
+        r"(?:date\s+(?:of\s+)?(?:request|requested|received)|requested|request\s+date|date\s+received"
+        r"|received(?:\s+on)?|(?:request|email|letter|application)\s+(?:dated|of))\s*[:=\-–]?\s*(?:on\s+)?"
+        r"(?:the\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
+        re.IGNORECASE)),
+    ("response", re.compile(
+        r"(?:date\s+(?:of\s+)?(?:initial\s+|final\s+)?(?:response|reply|replied|responded)|date\s+responded"
+        r"|responded|response\s+(?:date|sent)|date\s+replied|replied|(?:review\W*(?:\(ir\)\s*)?)?decision"
+        r"|^\s*date)\s*[:=\-–]?\s*(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
+        re.IGNORECASE)),
+    ("published", re.compile(
+        r"(?:date\s+(?:of\s+)?(?:publication|published|released|disclosure)|published(?:\s+on)?"
+        r"|publication\s+date|disclosure\s+date|date\s+released|released|^\s*dated)\s*[:=\-–]?\s*"
+        r"(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
+        re.IGNORECASE)),
+)
+# Sentences that make a date the request date: "your request ... received on 11 October 2013".
+REQUEST_SENTENCE = re.compile(
+    r"\b(?:request|email|e-mail|letter|application)\b[^.\n]{0,120}?\b(?:received|dated|of|on|made)\s*"
+    r"(?:by\s+[^.\n]{0,40}?\s+)?(?:on\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def _make(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Parse one printed date, day-first.
+
+    >>> parse_date("9th April 2021"), parse_date("22/04/2025"), parse_date("January 14, 2025")
+    (datetime.date(2021, 4, 9), datetime.date(2025, 4, 22), datetime.date(2025, 1, 14))
+    >>> parse_date("April 2021") is None
+    True
+    """
+    found = find_dates(text)
+    return found[0].value if found else None
+
+
+def _candidates(text: str) -> list[tuple[int, int, dt.date]]:
+    out: list[tuple[int, int, dt.date]] = []
+    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
+        for m in pattern.finditer(text):
+            month = MONTHS[m.group("month").lower()[:3]]
+            value = _make(int(m.group("year")), month, int(m.group("day")))
+            if value:
+                out.append((m.start(), m.start("year") + 4, value))
+    for m in NUMERIC.finditer(text):
+        day, month, year = int(m.group("day")), int(m.group("month")), _year(m.group("year"))
+        if m.group("sep") == "." and len(m.group("year")) == 2:
+            continue  # "2018.19" style periods and section numbers, not dates
+        value = _make(year, month, day) or (_make(year, day, month) if month > 12 else None)
+        if value:
+            out.append((m.start(), m.end(), value))
+    for m in ISO.finditer(text):
+        value = _make(int(m.group("year")), int(m.group("month")), int(m.group("day")))
+        if value:
+            out.append((m.start(), m.end(), value))
+    out.sort()
+    # Drop matches inside an earlier one (e.g. a numeric date inside a longer match).
+    kept: list[tuple[int, int, dt.date]] = []
+    for start, end, value in out:
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end, value))
+    return kept
+
+
+def _role(text: str, start: int, headers: list[tuple[str, int, int]] = ()) -> str | None:  # type: ignore[assignment]
+    for header, cell_start, cell_end in headers:
+        if cell_start <= start < cell_end:
+            return _role(header + " ", len(header) + 1)
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 80):start]
+    if not before.strip():
+        # A label alone on the previous line: "Date of response\n18/05/2012".
+        prev_end = line_start - 1
+        prev_start = text.rfind("\n", 0, max(prev_end, 0)) + 1
+        previous = text[prev_start:prev_end] if prev_end > 0 else ""
+        if 0 < len(previous.strip()) <= 40:
+            before = previous
+    for role, pattern in ROLE_LABELS:
+        if pattern.search(before):
+            return role
+    sentence_start = max(text.rfind(".", 0, start - 1), text.rfind("\n\n", 0, start)) + 1
+    if REQUEST_SENTENCE.search(text[max(sentence_start, start - 200):start]):
+        return "request"
+    return None
+
+
+def find_dates(text: str) -> list[FoundDate]:
+    """Every full date in order, with the role its label or sentence gives it (else None)."""
+    found: list[FoundDate] = []
+    headers = header_cells(text) if "|" in text else []
+    for start, end, value in _candidates(text):
+        role = _role(text, start, headers)
+        found.append(FoundDate(value=value, span=Span(start, end, text[start:end]), role=role))
+    return found
+
+
+def assign_roles(found: list[FoundDate]) -> list[FoundDate]:
+    """Keep one date per role: the first labelled request and published date, and the latest response
+    date (an internal review decision follows the original one)."""
+    chosen: dict[str, FoundDate] = {}
+    for item in found:
+        if item.role is None:
+            continue
+        current = chosen.get(item.role)
+        if current is None or (item.role == "response" and item.value > current.value):
+            chosen[item.role] = item
+    keep = {id(v) for v in chosen.values()}
+    return [item if id(item) in keep else FoundDate(item.value, item.span, None) for item in found]

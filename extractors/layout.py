@@ -1,0 +1,55 @@
+"""Where the request ends and the response begins, from the headings real pages use."""
+
+from __future__ import annotations
+
+import re
+
+REQUEST_HEADING = re.compile(
+    r"^[ \t]*(?:requests?|your\s+request|the\s+request|request\s+details|details\s+of\s+(?:the\s+)?request"
+    r"|information\s+requested|you\s+asked(?:\s+for)?|request\s+\d+\s*[-–]\s*\d+)[ \t]*[:\-–]?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+RESPONSE_HEADING = re.compile(
+    r"^[ \t]*(?:(?:our|in|final|the|\w+\s+\w+)?[ \t]*(?:response|reply|answer)s?(?:[ \t]+\d+)?[ \t]*[:\-–]?[ \t]*$"
+    r"|(?:response|answer)s?(?:[ \t]+\d+)?[ \t]*:|RESPONSE\b|decision[ \t]*:?[ \t]*$"
+    r"|questions\s+and\s+(?:final\s+)?response)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def request_span(text: str) -> tuple[int, int] | None:
+    """Offsets of the request part, when a request heading and a later response heading mark it."""
+    start = REQUEST_HEADING.search(text)
+    if not start:
+        return None
+    end = RESPONSE_HEADING.search(text, start.end())
+    if not end:
+        return None
+    return start.start(), end.start()
+
+
+_PIPE_ROW = re.compile(r"^[ \t]*\|(?P<cells>.*\|)[ \t]*$", re.MULTILINE)
+
+
+def header_cells(text: str) -> list[tuple[str, int, int]]:
+    """(column header, cell start, cell end) for each cell of a pipe table whose first row is a header.
+
+    >>> header_cells("| Ref | Date |\\n| A1 | 2 May 2020 |")
+    [('Ref', 17, 19), ('Date', 22, 32)]
+    """
+    out: list[tuple[str, int, int]] = []
+    header: list[str] | None = None
+    last_end = -2
+    for m in _PIPE_ROW.finditer(text):
+        cells = [(c.start() + m.start("cells"), c.end() + m.start("cells")) for c in re.finditer(r"[^|]+", m.group("cells"))]
+        contiguous = m.start() == last_end + 1
+        last_end = m.end()
+        values = [text[a:b].strip() for a, b in cells]
+        if not contiguous or header is None:
+            header = values if values and not any(ch.isdigit() for v in values for ch in v) else None
+            continue
+        for (a, b), label in zip(cells, header, strict=False):
+            stripped = text[a:b]
+            lead = len(stripped) - len(stripped.lstrip())
+            out.append((label, a + lead, a + len(stripped.rstrip())))
+    return out

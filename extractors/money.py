@@ -1,0 +1,373 @@
+"""Amounts of money, with an approximate flag, what they pay for and the period they belong to.
+
+Two passes: amounts printed with a currency ("£6.8m", "c£4.9m", "2.5 million pounds", "45p"), and bare
+figures in tables whose header gives the currency and unit ("£000s" scales 450 to 450,000).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from foidata.extractors.facts import Money
+from foidata.extractors.periods import find_periods
+from foidata.extractors.spans import Span
+
+UNIT_SCALE = {
+    "k": Decimal(1000), "thousand": Decimal(1000),
+    "m": Decimal(1_000_000), "mn": Decimal(1_000_000), "million": Decimal(1_000_000),
+    "bn": Decimal(1_000_000_000), "billion": Decimal(1_000_000_000),
+}
+CURRENCY = {"£": "GBP", "gbp": "GBP", "pounds": "GBP", "pound": "GBP", "sterling": "GBP",
+            "€": "EUR", "eur": "EUR", "euros": "EUR", "$": "USD", "usd": "USD", "dollars": "USD"}
+APPROXIMATE = (
+    r"c\.?|ca\.|circa|approx\.?|approximately|about|around|roughly|nearly|almost|an\s+estimated"
+    r"|estimated|over|just\s+over|in\s+excess\s+of|more\s+than|upwards\s+of"
+)
+_NUMBER = r"\d{1,3}(?:,[ ]?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNIT = r"(?:(?P<unit>bn|mn|m|k)(?![a-z])|[ \t]?(?P<unit_word>billion|million|thousand)\b)"
+_UNIT2 = r"(?:(?P<unit2>bn|mn|m|k)(?![a-z])|[ \t]?(?P<unit2_word>billion|million|thousand)\b)"
+SYMBOL_AMOUNT = re.compile(
+    rf"(?:(?P<approx>\b(?:{APPROXIMATE}))[ \t]*)?"
+    rf"(?P<cur>£|€|\$|\bGBP|\bEUR|\bUSD)[ \t]?(?P<num>{_NUMBER}){_UNIT}?"
+    rf"(?:[ \t]?(?:-|–|to)[ \t]?(?:£|€|\$)?(?P<num2>{_NUMBER}){_UNIT2}?)?",
+    re.IGNORECASE,
+)
+WORD_AMOUNT = re.compile(
+    rf"(?:(?P<approx>\b(?:{APPROXIMATE}))[ \t]+)?(?<![\d,.£$€])(?P<num>{_NUMBER}){_UNIT}?[ \t]*"
+    r"(?P<cur>pounds?|sterling|euros|dollars)\b",
+    re.IGNORECASE,
+)
+PENCE = re.compile(rf"(?<![\d,.£$€])(?P<num>{_NUMBER})[ \t]?(?:p|pence)\b(?![.\d])")
+# A header cell that gives the currency (and unit) for the bare figures below it.
+UNIT_HEADER = re.compile(
+    r"(?:^|[\s|(\[])(?P<cur>£|€|\$)[ \t]?(?P<unit>'?000s?|k|m|million)?(?![ \t]?\d)(?=$|[\s|)\]])",
+    re.IGNORECASE,
+)
+TABLE_NUMBER = re.compile(r"(?<![\w,./£$€-])\(?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\)?(?![\w,/%]|\.\d)")
+_COST_LIMIT = re.compile(r"appropriate\s+limit|cost\s+limit|costs\s+limit|appropriate\s+costs?|fees", re.I)
+_TABLE_LINES = 80
+
+
+def parse_number(text: str) -> Decimal | None:
+    try:
+        return Decimal(re.sub(r"[,\s]", "", text))
+    except InvalidOperation:
+        return None
+
+
+def _scale(unit: str | None) -> Decimal:
+    if not unit:
+        return Decimal(1)
+    unit = unit.lower().strip("'")
+    if unit.startswith("000"):
+        return Decimal(1000)
+    return UNIT_SCALE.get(unit, Decimal(1))
+
+
+def parse_money(text: str) -> Decimal | None:
+    """The value of one printed amount.
+
+    >>> parse_money("£6.8m"), parse_money("c£4.9m"), parse_money("2.5 million pounds"), parse_money("£70k")
+    (Decimal('6800000.00'), Decimal('4900000.00'), Decimal('2500000.00'), Decimal('70000.00'))
+    """
+    found = find_amounts(text)
+    return found[0].amount if found else None
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))
+
+
+def find_amounts(text: str) -> list[Money]:
+    """Amounts printed with a currency, in order, without subject or period."""
+    found: list[Money] = []
+    for m in SYMBOL_AMOUNT.finditer(text):
+        num = parse_number(m.group("num"))
+        if num is None or re.fullmatch(r"'?0+s?", m.group("num")):
+            continue  # "£000s" is a unit heading, not an amount
+        unit = m.group("unit") or m.group("unit_word")
+        high = parse_number(m.group("num2")) if m.group("num2") else None
+        unit_high = m.group("unit2") or m.group("unit2_word")
+        if high is not None and unit is None and unit_high:
+            unit = unit_high  # "£2-3m": the unit is printed once, after the range
+        amount = num * _scale(unit)
+        amount_high = high * _scale(unit_high or unit) if high is not None else None
+        if amount_high is not None and amount_high <= amount:
+            amount_high = None
+        start = m.start("approx") if m.group("approx") and m.end("approx") == m.start("cur") else m.start("cur")
+        found.append(Money(
+            amount=_cents(amount),
+            currency=CURRENCY[m.group("cur").lower()],
+            approximate=bool(m.group("approx")),
+            span=Span(start, m.end(), text[start:m.end()]),
+            amount_high=_cents(amount_high) if amount_high is not None else None,
+        ))
+    taken = [(f.span.start, f.span.end) for f in found]
+    for pattern in (WORD_AMOUNT, PENCE):
+        for m in pattern.finditer(text):
+            if any(a <= m.start("num") < b for a, b in taken):
+                continue
+            num = parse_number(m.group("num"))
+            if num is None:
+                continue
+            if pattern is PENCE:
+                amount, currency, approx = num / 100, "GBP", False
+            else:
+                amount = num * _scale(m.group("unit") or m.group("unit_word"))
+                currency, approx = CURRENCY[m.group("cur").lower()], bool(m.group("approx"))
+            found.append(Money(_cents(amount), currency, approx, Span(m.start("num"), m.end(),
+                                                                       text[m.start("num"):m.end()])))
+    found.sort(key=lambda f: f.span.start)
+    return found
+
+
+# ---- context: lines, sentences, tables -------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip(" \t|•-–*")
+
+    def is_blank(self) -> bool:
+        return not self.stripped
+
+    def is_prose(self) -> bool:
+        words = self.stripped.split()
+        return len(words) >= 8 and "|" not in self.text and not re.search(r"\S {3,}\S", self.text)
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        out.append(_Line(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+def _line_index(lines: list[_Line], pos: int) -> int:
+    lo, hi = 0, len(lines) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if lines[mid].start <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _is_period_only(line: _Line) -> str | None:
+    cell = line.stripped.strip(" :")
+    periods = find_periods(cell)
+    if len(periods) == 1 and len(cell) <= len(periods[0][0].text) + 12:
+        return periods[0][1]
+    return None
+
+
+def _sentence_bounds(text: str, pos: int, line: _Line) -> tuple[int, int]:
+    """The unit a figure is read in: its line when the line is a short cell, else its sentence."""
+    if not line.is_prose() and not re.search(r"[.!?]\s", line.text):
+        return line.start, line.end
+    start = max(
+        max((m.end() for m in re.finditer(r"[.!?;](?:\s)|\n\s*\n", text[max(0, pos - 400):pos])), default=0)
+        + max(0, pos - 400),
+        text.rfind("\n\n", 0, pos) + 1,
+    )
+    if pos - 400 > 0 and start == pos - 400:
+        start = line.start
+    end_match = re.compile(r"[.!?;](?=\s|$)|\n\s*\n").search(text, pos)
+    end = end_match.start() if end_match else len(text)
+    return start, end
+
+
+def _period_near(text: str, money: Money, lines: list[_Line], questions: dict[int, tuple[int, int]]) -> str | None:
+    idx = _line_index(lines, money.span.start)
+    line = lines[idx]
+    start, end = _sentence_bounds(text, money.span.start, line)
+    before = [p for p in find_periods(text, start, money.span.start)]
+    if before:
+        return before[-1][1]
+    after = find_periods(text, money.span.end, end)
+    if after:
+        return after[0][1]
+    # Look up to a heading such as "2014/2015" over sibling rows that carry figures of their own.
+    for j in range(idx - 1, max(-1, idx - 12), -1):
+        prev = lines[j]
+        if prev.is_blank():
+            continue
+        period = _is_period_only(prev)
+        if period:
+            return period
+        if SYMBOL_AMOUNT.search(prev.text) and not prev.is_prose():
+            continue
+        break
+    # An answer "Q4a ..." takes the period its question states.
+    number = _answer_number(line.text)
+    if number is not None and number in questions:
+        q_start, q_end = questions[number]
+        if not (q_start <= money.span.start < q_end):
+            periods = {p for _, p in find_periods(text, q_start, q_end)}
+            if len(periods) == 1:
+                return periods.pop()
+    return None
+
+
+_ANSWER_MARK = re.compile(r"^\s*(?:Q(?:uestion)?\s*|Answer\s*|Response\s*)?(?P<n>\d{1,2})[a-z]?\b[.):]?", re.I)
+
+
+def _answer_number(line: str) -> int | None:
+    m = _ANSWER_MARK.match(line)
+    return int(m.group("n")) if m else None
+
+
+def question_spans(text: str) -> dict[int, tuple[int, int]]:
+    """Where each numbered question is first printed: number -> (start, end of its line)."""
+    spans: dict[int, tuple[int, int]] = {}
+    for m in re.finditer(r"^[ \t]*(?:Q(?:uestion)?[ \t]*)?(?P<n>\d{1,2})[.):][^\n]*\?[^\n]*$|"
+                         r"^[ \t]*Q(?:uestion)?[ \t]*(?P<n2>\d{1,2})\b[^\n]*$", text, re.M | re.I):
+        n = int(m.group("n") or m.group("n2"))
+        spans.setdefault(n, (m.start(), m.end()))
+    return spans
+
+
+# ---- subjects ----------------------------------------------------------------------------------------
+
+_STOP = {"the", "a", "an", "our", "your", "its", "their", "this", "that", "is", "was", "were", "of", "for", "in",
+         "to", "and", "total", "with", "at", "by"}
+_VERB_BEFORE = re.compile(r"\b(?:is|was|are|were|of|totall?ed|totals|cost|costs|came\s+to|amounted\s+to|stands\s+at"
+                          r"|at|be|:|-|–|=)\s*$", re.I)
+
+
+def _clean_subject(words: str) -> str | None:
+    words = re.sub(r"\(.*?\)", " ", words)
+    for span, _ in reversed(find_periods(words)):
+        words = words[:span.start] + " " + words[span.end:]
+    tokens = re.findall(r"[A-Za-z][\w&/'’.-]*", words)
+    while tokens and tokens[0].lower() in _STOP | {"future", "current", "approved", "in"}:
+        tokens.pop(0)
+    while tokens and tokens[-1].lower() in _STOP | {"on", "from", "during", "fy"}:
+        tokens.pop()
+    subject = " ".join(tokens[-6:]).strip(" .,:;-")
+    return subject or None
+
+
+def _subject(text: str, money: Money, line: _Line, start: int, end: int) -> str | None:
+    sentence_before = text[start:money.span.start]
+    after = text[money.span.end:end]
+    if _COST_LIMIT.search(text[max(start, money.span.start - 150):min(end, money.span.end + 80)]):
+        return "FOI appropriate cost limit"
+    on = re.match(r"\s*(?:on|for)\s+([^,.;:\n]{2,60})", after)
+    if on and re.search(r"\b(?:spen[dt]|spending|paid|cost|invested|allocated)\b", sentence_before, re.I):
+        return _clean_subject(on.group(1))
+    label = re.search(r"([^\n.:;]{2,80}?)\s*(?:,|-|–|:)\s*$", sentence_before)
+    if label and not _VERB_BEFORE.search(sentence_before.rstrip(",-–: ")):
+        return _clean_subject(label.group(1))
+    if _VERB_BEFORE.search(sentence_before):
+        phrase = _VERB_BEFORE.sub("", sentence_before)
+        phrase = re.split(r"[,;]|\bwhich\b|\bwhere\b", phrase)[-1]
+        subject = _clean_subject(phrase)
+        if subject:
+            return subject
+    is_the = re.match(r"\s*(?:is|was|are)\s+(?:the\s+)?([^,.;\n]{3,60})", after)
+    if is_the:
+        return _clean_subject(is_the.group(1))
+    return _clean_subject(sentence_before) if sentence_before.strip() else None
+
+
+# ---- tables without a currency in their cells ---------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    label: str
+    label_period: str | None
+    numbers: list[re.Match[str]] = field(default_factory=list)
+
+
+def _table_money(text: str, lines: list[_Line], taken: list[tuple[int, int]]) -> list[Money]:
+    found: list[Money] = []
+    i = 0
+    while i < len(lines):
+        header = UNIT_HEADER.search(lines[i].text)
+        if not header or lines[i].is_prose():
+            i += 1
+            continue
+        currency = CURRENCY[header.group("cur").lower()]
+        scale = _scale(header.group("unit"))
+        header_periods = _header_periods(lines, i)
+        rows: list[_Row] = []
+        j = i + 1
+        while j < len(lines) and j < i + _TABLE_LINES:
+            line = lines[j]
+            if line.is_prose():
+                break
+            if line.is_blank():
+                j += 1
+                continue
+            if UNIT_HEADER.search(line.text) and not rows:
+                j += 1
+                continue
+            numbers = [m for m in TABLE_NUMBER.finditer(text, line.start, line.end)
+                       if not any(a <= m.start() < b for a, b in taken)]
+            label_text = _first_text_cell(TABLE_NUMBER.sub("  ", line.text))
+            if label_text:
+                rows.append(_Row(label_text, _is_period_only(_Line(0, 0, label_text)), []))
+                numbers = [m for m in numbers if not find_periods(m.group(0))]
+            if rows:
+                rows[-1].numbers.extend(n for n in numbers if not find_periods(n.group("num")))
+            j += 1
+        for row in rows:
+            for k, m in enumerate(row.numbers):
+                value = parse_number(m.group("num"))
+                if value is None:
+                    continue
+                period = row.label_period or (
+                    header_periods[k] if k < len(header_periods) else
+                    header_periods[0] if len(header_periods) == 1 else None)
+                subject = None if row.label_period else _clean_subject(row.label)
+                found.append(Money(_cents(value * scale), currency, False, Span.of(m, "num"),
+                                   subject=subject, period=period))
+        i = j
+    return found
+
+
+def _first_text_cell(line: str) -> str:
+    cells = [c.strip(" \t:-–") for c in re.split(r"\s*\|\s*|\s{2,}|\t", line)]
+    return next((c for c in cells if c), "")
+
+
+def _header_periods(lines: list[_Line], unit_line: int) -> list[str]:
+    periods: list[str] = []
+    for j in range(max(0, unit_line - 4), unit_line + 1):
+        if lines[j].is_prose():
+            periods = []
+            continue
+        periods.extend(p for _, p in find_periods(lines[j].text))
+    return periods
+
+
+def find_money(text: str) -> list[Money]:
+    """Every amount of money in the text, in order, with subject and period where the context gives them."""
+    lines = _lines(text)
+    questions = question_spans(text)
+    found: list[Money] = []
+    for money in find_amounts(text):
+        line = lines[_line_index(lines, money.span.start)]
+        start, end = _sentence_bounds(text, money.span.start, line)
+        found.append(Money(
+            amount=money.amount, currency=money.currency, approximate=money.approximate, span=money.span,
+            amount_high=money.amount_high,
+            subject=_subject(text, money, line, start, end),
+            period=_period_near(text, money, lines, questions),
+        ))
+    taken = [(m.span.start, m.span.end) for m in found]
+    found.extend(_table_money(text, lines, taken))
+    found.sort(key=lambda m: m.span.start)
+    return found

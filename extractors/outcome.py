@@ -1,0 +1,105 @@
+"""The outcome of a request: full_disclosure, part_disclosure, refused, not_held, ncnd or advice_only.
+
+An outcome line printed by the page wins ("Part Disclosure with Section 31 Exemptions"); otherwise the
+response's own words decide: what it releases, what it withholds and under which sections, what it
+does not hold, and whether it neither confirms nor denies for the whole request or only for the rest.
+"""
+
+from __future__ import annotations
+
+import re
+
+from foidata.extractors.facts import Exemption, Money
+from foidata.extractors.layout import RESPONSE_HEADING, request_span
+
+EXPLICIT = (
+    ("part_disclosure", re.compile(r"^[ \t]*(?:part(?:ial)?(?:ly)?[ \t]+(?:disclosure|disclosed|release|released))\b",
+                                   re.I | re.M)),
+    ("full_disclosure", re.compile(r"^[ \t]*(?:full[ \t]+disclosure|disclosed[ \t]+in[ \t]+full)\b", re.I | re.M)),
+    ("refused", re.compile(r"^[ \t]*(?:full[ \t]+refusal|refused|request[ \t]+refused)\b", re.I | re.M)),
+    ("not_held", re.compile(r"^[ \t]*(?:information[ \t]+not[ \t]+held|no[ \t]+information[ \t]+held|not[ \t]+held)"
+                            r"[ \t]*(?:$|with\b|-)", re.I | re.M)),
+    ("ncnd", re.compile(r"^[ \t]*neither[ \t]+confirm[ \t]+nor[ \t]+deny[ \t]*(?:$|with\b|-)", re.I | re.M)),
+)
+NCND = re.compile(r"neither\s+confirm\s+nor\s+deny", re.I)
+NCND_PARTIAL = re.compile(
+    r"neither\s+confirm\s+nor\s+deny\s+whether\s+(?:it|we)\s+holds?\s+(?:any\s+)?(?:other|further|additional|more)"
+    r"|beyond\s+the\s+information|any\s+(?:other|further)\s+information", re.I)
+NOT_HELD = re.compile(
+    r"(?:does|do)\s+not\s+hold|holds?\s+no\s+(?:recorded\s+)?information|(?:information|data)\s+(?:is|was)\s+not\s+held"
+    r"|not\s+held\s+by|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|no\s+information\s+held", re.I)
+# Words that release information, strong enough on their own.
+DISCLOSED = re.compile(
+    r"release[sd]?\s+(?:part\s+of\s+)?the\s+information|decided\s+(?:today\s+)?to\s+release|please\s+find\s+(?:attached|below)"
+    r"|(?:is|are)\s+(?:shown|set\s+out|provided|given|detailed)\s+(?:in\s+the\s+table\s+)?below|as\s+follows"
+    r"|information\s+above|attached\s+(?:spreadsheet|document|file|workbook)|the\s+below\s+and\s+attached"
+    r"|answers?\s+to\s+your\s+questions|information\s+(?:is\s+)?(?:provided|released|disclosed)\s+(?:below|above|in)"
+    r"|response\s+is\s+in\s+the\s+attached|^[ \t]*(?:Q\d+[a-z]?(?:[ \t]*&[ \t]*Q?\d*[a-z]?)?[ \t]+)?(?:response|answer)"
+    r"[ \t]*[:\-–]+[ \t]*\w",
+    re.I | re.M)
+# Words that only say information is held; enough where the page has a response section.
+HELD = re.compile(r"can\s+(?:confirm|advise)|holds\s+the\s+information|information\s+(?:is\s+)?held", re.I)
+REFUSAL = re.compile(r"refuses?\s+to\s+provide|is\s+exempt|exempt\s+from\s+disclosure|withheld|refusal\s+notice", re.I)
+HOLDS_PART = re.compile(r"holds?\s+(?:some|part)\s+of\s+the\s+information", re.I)
+CANNOT_PROVIDE = re.compile(
+    r"cannot\s+(?:provide|release|supply|comply)|not\s+(?:obliged|required)\s+to\s+comply|exceed\s+the\s+appropriate"
+    r"|refusal\s+notice|unable\s+to\s+(?:provide|comply)", re.I)
+ADVICE = re.compile(r"advice\s+and\s+assistance|narrow(?:ing)?\s+(?:your|the)\s+request|refine\s+your\s+request", re.I)
+COST_SECTIONS = {"12", "14"}
+
+
+def _explicit(text: str) -> str | None:
+    for outcome, pattern in EXPLICIT:
+        if pattern.search(text):
+            return outcome
+    return None
+
+
+_QUESTION_LINE = re.compile(r"^[^\n]{10,}\?[ \t]*\n(?:[ \t]*\n)*(?P<answer>[^\n]+)", re.M)
+
+
+def _answers_questions(response_text: str) -> bool:
+    """A question line followed by a short answer line ("Which software ...?" / "Brightly Confirm")."""
+    for m in _QUESTION_LINE.finditer(response_text):
+        answer = m.group("answer").strip()
+        words = answer.split()
+        if 0 < len(words) <= 12 and not answer.endswith("?") and not answer.isupper():
+            return True
+    return False
+
+
+def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money]) -> str | None:
+    """The outcome the response states or implies; None when the page ends before it says."""
+    explicit = _explicit(text)
+    if explicit:
+        return explicit
+    request = request_span(text)
+    response_text = text[request[1]:] if request else text
+    sections = {e.section for e in exemptions}
+    released_money = [m for m in money if not (request and request[0] <= m.span.start < request[1])
+                      and m.subject != "FOI appropriate cost limit"]
+    answered = bool(released_money) or _answers_questions(response_text)
+    disclosed = answered or bool(DISCLOSED.search(response_text))
+    if sections & COST_SECTIONS and not released_money:
+        return "refused"
+    if NCND.search(response_text):
+        if NCND_PARTIAL.search(response_text) or released_money or re.search(r"decided\s+(?:today\s+)?to\s+release",
+                                                                               response_text, re.I):
+            return "part_disclosure"
+        return "ncnd"
+    not_held = bool(NOT_HELD.search(response_text))
+    if exemptions:
+        if disclosed or not_held or HOLDS_PART.search(response_text):
+            return "part_disclosure"
+        return "refused"
+    if not_held:
+        return "part_disclosure" if (released_money or HOLDS_PART.search(response_text)) else "not_held"
+    if CANNOT_PROVIDE.search(response_text) and not answered:
+        return "refused"
+    if HOLDS_PART.search(response_text) or (disclosed and REFUSAL.search(response_text)):
+        return "part_disclosure"
+    if disclosed or (HELD.search(response_text) and RESPONSE_HEADING.search(text)):
+        return "full_disclosure"
+    if ADVICE.search(response_text) and not disclosed:
+        return "advice_only"
+    return None

@@ -1,0 +1,44 @@
+"""How many numbered questions a request asks: distinct top-level numbers, lettered parts not counted."""
+
+from __future__ import annotations
+
+import re
+
+from foidata.extractors.layout import request_span
+
+MAX_QUESTIONS = 40
+LINE_MARKER = re.compile(
+    r"^[ \t]*(?:[-•*][ \t]*)?(?:(?:Q(?:uestion)?|Request|Response|Answer)[ \t]*(?P<n1>\d{1,2})(?:[a-z])?(?![\d/])"
+    r"|\(?(?P<n2>\d{1,2})(?:[.)](?=\s)|[ \t]*[:\-–][ \t]))",
+    re.IGNORECASE | re.MULTILINE,
+)
+RANGE_MARKER = re.compile(r"^[ \t]*(?:Requests?|Questions?)[ \t]+(?P<a>\d{1,2})[ \t]*[-–][ \t]*(?P<b>\d{1,2})\b",
+                          re.IGNORECASE | re.MULTILINE)
+INLINE_Q = re.compile(r"\bQ(?P<n>\d{1,2})[a-z]?\b")
+
+
+def _numbers(text: str, start: int, end: int) -> set[int]:
+    found: set[int] = set()
+    for m in LINE_MARKER.finditer(text, start, end):
+        found.add(int(m.group("n1") or m.group("n2")))
+    for m in RANGE_MARKER.finditer(text, start, end):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a <= b <= MAX_QUESTIONS:
+            found.update(range(a, b + 1))
+    if found:
+        found.update(int(m.group("n")) for m in INLINE_Q.finditer(text, start, end))
+    return {n for n in found if 0 < n <= MAX_QUESTIONS}
+
+
+def count_questions(text: str) -> int:
+    """Distinct question numbers, read in the request part when the page marks one.
+
+    >>> count_questions("Request\\n1. How many?\\n2. What cost?\\na) in 2020\\nResponse\\n1. Ten")
+    2
+    """
+    request = request_span(text)
+    if request:
+        numbers = _numbers(text, *request)
+        if numbers:
+            return len(numbers)
+    return len(_numbers(text, 0, len(text)))

@@ -1,0 +1,175 @@
+"""Reference numbers: the body's own reference, a publication number, and other requests cited.
+
+References are kept as printed ("2022 – 280 / WE5500", "DC/FOI 782/17"), minus a leading word such as
+"FOI" or "Ref" that stands apart from the number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from foidata.extractors.facts import Reference
+from foidata.extractors.layout import header_cells
+from foidata.extractors.spans import Span
+
+_H = r"[ \t]"  # references never run across lines
+_TOKEN = r"[A-Za-z0-9]+"
+_SEP = rf"(?:{_H}*[/–\-]{_H}*|[._]|{_H}(?=[A-Za-z]{{0,4}}\d))"
+REF_VALUE = rf"{_TOKEN}(?:{_SEP}{_TOKEN})*"
+_VALUE_RE = re.compile(REF_VALUE)
+_LEADING_WORD = re.compile(r"^(?:(?:FOI|FOIA|EIR|FOIR|Ref|Reference|No|Number|Request)\.?[ \t]+)+", re.IGNORECASE)
+
+PRIMARY_LABEL = re.compile(
+    r"(?<![A-Za-z])(?<!your )(?<!your)"
+    r"(?:our\s+ref(?:erence)?(?:\s+(?:no|number))?"
+    r"|(?:foi|foia|eir|enquiry|request|case|freedom\s+of\s+information)\s+(?:request\s+)?"
+    r"(?:ref(?:erence)?(?:\s+(?:no|number))?|number|no)"
+    r"|freedom\s+of\s+information\s+request"
+    r"|foi\s+request"
+    r"|ref(?:erence)?\s*(?:no|number)"
+    r"|reference)\.?"
+    r"(?P<gap>[ \t]*[:=\-–(|][ \t]*|[ \t]+|[ \t]*\n\s*)",
+    re.IGNORECASE,
+)
+PUBLICATION_LABEL = re.compile(
+    r"(?:publication|disclosure(?:\s+log)?)\s+(?:number|no\.?|id|reference|ref)\s*[:\-–]?[ \t]*"
+    r"(?P<value>[A-Za-z]*[ \t]?\d[\w/.-]*)",
+    re.IGNORECASE,
+)
+PUB_LINE = re.compile(r"^[ \t]*(?P<value>PUB[ \t]*\d+)[ \t]*$", re.MULTILINE)
+BARE_NUMBER_LINE = re.compile(r"\s*(?P<value>\d{3,})[ \t]*$", re.MULTILINE)
+# Title lines that carry the reference: "Costs of Mobile Phones - 384/12", "NFRS 2022 104 - Budget".
+TITLE_TAIL = re.compile(r"^[^\n]{3,120}?[ \t][-–][ \t](?P<value>\d{2,}[/-]\d{2,})[ \t]*$", re.MULTILINE)
+TITLE_HEAD = re.compile(
+    r"^(?P<value>[A-Z]{2,6}(?:[ \t/_-]?\d{2,})+)[ \t]+[-–][ \t]+[A-Z]", re.MULTILINE
+)
+CITED = re.compile(
+    rf"\b(?:FOI|FOIA|request|reference|ref\.?|response\s+to|under)[ \t]+"
+    rf"(?:(?:request|number|no\.?|reference|ref|FOI)[ \t]+)*(?P<value>{REF_VALUE})",
+    re.IGNORECASE,
+)
+_CITED_SHAPE = re.compile(r"^(?:[A-Z]{1,6}[ \t/_.-]?)?\d")
+_YEAR_RANGE = re.compile(r"^(?:19|20)\d{2}[/-](?:(?:19|20)?\d{2})$")
+_DATE_LIKE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
+_HEAD_LINES = 40
+
+
+def _clean(raw: str) -> str:
+    value = _LEADING_WORD.sub("", raw.strip()).strip(" \t.-–/")
+    return value
+
+
+def _looks_like_reference(value: str) -> bool:
+    digits = sum(c.isdigit() for c in value)
+    if digits < 2 or len(value) < 3 or len(value) > 40:
+        return False
+    if _DATE_LIKE.match(value) or _YEAR_RANGE.match(value):
+        return False
+    return not re.fullmatch(r"(?:19|20)\d{2}", value)
+
+
+def _value_after(text: str, pos: int) -> Span | None:
+    m = _VALUE_RE.match(text, pos)
+    if not m:
+        return None
+    raw = m.group(0)
+    value = _clean(raw)
+    if not _looks_like_reference(value):
+        return None
+    start = m.start() + raw.find(value)
+    return Span(start, start + len(value), value)
+
+
+def _labelled_primary(text: str) -> Span | None:
+    for header, start, _end in header_cells(text):
+        if PRIMARY_LABEL.fullmatch(header + " "):
+            span = _value_after(text, start)
+            if span:
+                return span
+    for m in PRIMARY_LABEL.finditer(text):
+        gap = m.group("gap")
+        if "\n" in gap:
+            # A label alone on its line ("FOI reference\nFOI 1782531/23"): the whole line must be the label.
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if text[line_start:m.start()].strip():
+                continue
+        span = _value_after(text, m.end())
+        if span:
+            return span
+    return None
+
+
+def _layout_primary(text: str, publication: Span | None) -> Span | None:
+    if publication is not None:
+        # Police platform pages print "PUB 1169" and, on the next line, the bare FOI number.
+        m = BARE_NUMBER_LINE.match(text, publication.end + 1)
+        if m:
+            return Span.of(m, "value")
+    head_end = _nth_line_end(text, _HEAD_LINES)
+    for pattern in (TITLE_TAIL, TITLE_HEAD):
+        m = pattern.search(text, 0, head_end)
+        if m:
+            value = _clean(m.group("value"))
+            if _looks_like_reference(value):
+                start = m.start("value") + m.group("value").find(value)
+                return Span(start, start + len(value), value)
+    return None
+
+
+def _nth_line_end(text: str, n: int) -> int:
+    pos = 0
+    for _ in range(n):
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return len(text)
+    return pos
+
+
+def _publication(text: str) -> Span | None:
+    m = PUB_LINE.search(text) or PUBLICATION_LABEL.search(text)
+    if not m:
+        return None
+    return Span.of(m, "value")
+
+
+def _key(value: str) -> str:
+    return re.sub(r"[\s]", "", _clean(value)).lower()
+
+
+def find_references(text: str) -> list[Reference]:
+    """The primary reference, the publication number and cited references, in that order."""
+    publication = _publication(text)
+    primary = _labelled_primary(text) or _layout_primary(text, publication)
+    found: list[Reference] = []
+    seen: set[str] = set()
+    if primary:
+        found.append(Reference("primary", primary.text, primary))
+        seen.add(_key(primary.text))
+    if publication:
+        found.append(Reference("publication", publication.text, publication))
+        seen.add(_key(publication.text))
+    for m in CITED.finditer(text):
+        value = _clean(m.group("value"))
+        if not _is_citation(value) or any(_key(value) in key for key in seen):
+            continue
+        if m.group(0).lower().startswith("ref") and _in_label_context(text, m.start()):
+            continue
+        start = m.start("value") + m.group("value").find(value)
+        seen.add(_key(value))
+        found.append(Reference("cited", value, Span(start, start + len(value), value)))
+    return found
+
+
+def _is_citation(value: str) -> bool:
+    return (
+        _looks_like_reference(value)
+        and bool(_CITED_SHAPE.match(value))
+        and sum(c.isdigit() for c in value) >= 4
+    )
+
+
+def _in_label_context(text: str, pos: int) -> bool:
+    """A labelled reference line ("Our Ref: X", "Your Ref: X") is not a citation of another request."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    before = text[line_start:pos].lower()
+    return bool(re.search(r"(?:our|your)\s*$", before))

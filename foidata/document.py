@@ -1,0 +1,76 @@
+"""The one document model every reader produces and every extractor reads.
+
+Readers (HTML, PDF, text) turn bytes into a `Document`; extractors never care where the text came from.
+Offsets in spans always index `Document.text`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+MEDIA_HTML = "text/html"
+MEDIA_PDF = "application/pdf"
+MEDIA_TEXT = "text/plain"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink kept from the page (attachments are links to files)."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as rows of cell strings, with the page it sits on (PDFs) if known."""
+
+    rows: tuple[tuple[str, ...], ...]
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """Where one PDF page's text sits inside `Document.text`."""
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed published response: its source, the hash of its bytes, its text and structure."""
+
+    source: str
+    content_sha256: str
+    media_type: str
+    text: str
+    title: str | None = None
+    pages: tuple[Page, ...] = ()
+    tables: tuple[Table, ...] = ()
+    links: tuple[Link, ...] = field(default_factory=tuple)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex SHA-256 of raw bytes: the content hash kept as provenance on every row."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def text_document(text: str, source: str = "<text>") -> Document:
+    """A `Document` straight from a string: handy for tests and for `.txt` inputs.
+
+    >>> text_document("FOI 15435").text
+    'FOI 15435'
+    """
+    return Document(
+        source=source,
+        content_sha256=sha256_hex(text.encode("utf-8")),
+        media_type=MEDIA_TEXT,
+        text=text,
+    )

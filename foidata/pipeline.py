@@ -1,0 +1,173 @@
+"""source bytes -> Document -> facts -> validated rows. Shared by `foidata ingest` (inside Prefect tasks)
+and `foidata eval` (plain Python), so both run exactly the same extraction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ValidationError
+
+from foidata import EXTRACTOR_VERSION
+from foidata.document import Document, sha256_hex
+from foidata.extractors import extract_response
+from foidata.extractors.facts import ResponseFacts
+from foidata.readers import ReadError, read_bytes
+from foidata.schemas import (
+    AttachmentRecord,
+    DateRecord,
+    ErrorRecord,
+    ExemptionRecord,
+    MoneyRecord,
+    ReferenceRecord,
+    ResponseRecord,
+)
+
+
+@dataclass
+class Processed:
+    """The rows one document gave, by table name (`errors` included)."""
+
+    source: str
+    content_sha256: str | None
+    rows: dict[str, list[BaseModel]] = field(default_factory=dict)
+    document: Document | None = None
+    facts: ResponseFacts | None = None
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.rows.get("errors"))
+
+
+def response_id(source: str) -> str:
+    """Stable id of a response: the same source keeps its id across runs and content changes."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def error_row(
+    source: str, sha: str | None, stage: str, error_type: str, reason: str, run_id: str, at: dt.datetime
+) -> ErrorRecord:
+    return ErrorRecord(
+        source=source,
+        content_sha256=sha,
+        stage=stage,  # type: ignore[arg-type]
+        error_type=error_type,
+        reason=reason,
+        extractor_version=EXTRACTOR_VERSION,
+        occurred_at=at,
+        run_id=run_id,
+    )
+
+
+def build_rows(
+    doc: Document, facts: ResponseFacts, run_id: str, at: dt.datetime, body: str | None = None
+) -> dict[str, list[BaseModel]]:
+    """Validated rows for every table from one document's facts. Raises ValidationError on a bad value."""
+    rid = response_id(doc.source)
+    prov = {
+        "source": doc.source,
+        "content_sha256": doc.content_sha256,
+        "extractor_version": EXTRACTOR_VERSION,
+        "ingested_at": at,
+        "run_id": run_id,
+    }
+    response = ResponseRecord(
+        **prov,
+        response_id=rid,
+        media_type=doc.media_type,
+        body=body or facts.body,
+        title=facts.title,
+        primary_reference=facts.reference("primary"),
+        publication_id=facts.reference("publication"),
+        request_date=facts.date_for("request"),
+        response_date=facts.date_for("response"),
+        published_date=facts.date_for("published"),
+        outcome=facts.outcome,  # type: ignore[arg-type]
+        question_count=facts.question_count,
+        keywords=list(facts.keywords),
+        page_count=doc.page_count,
+        text_chars=len(doc.text),
+    )
+    refs = [
+        ReferenceRecord(
+            **prov, response_id=rid, kind=r.kind, value=r.value,  # type: ignore[arg-type]
+            span_start=r.span.start, span_end=r.span.end,
+        )
+        for r in facts.references
+    ]
+    dates = [
+        DateRecord(
+            **prov, response_id=rid, date=d.value, role=d.role, text=d.span.text,  # type: ignore[arg-type]
+            span_start=d.span.start, span_end=d.span.end,
+        )
+        for d in facts.dates
+    ]
+    exemptions = [
+        ExemptionRecord(
+            **prov, response_id=rid, law=e.law, section=e.section,  # type: ignore[arg-type]
+            provision=e.provision, name=e.name, cited_as=e.span.text,
+            span_start=e.span.start, span_end=e.span.end,
+        )
+        for e in facts.exemptions
+    ]
+    money = [
+        MoneyRecord(
+            **prov, response_id=rid, amount=m.amount, amount_high=m.amount_high, currency=m.currency,
+            approximate=m.approximate, subject=m.subject, period=m.period, text=m.span.text,
+            span_start=m.span.start, span_end=m.span.end,
+        )
+        for m in facts.money
+    ]
+    attachments = [
+        AttachmentRecord(**prov, response_id=rid, name=a.name, url=a.url, file_type=a.file_type)
+        for a in facts.attachments
+    ]
+    return {
+        "responses": [response],
+        "references": list(refs),
+        "dates": list(dates),
+        "exemptions": list(exemptions),
+        "money": list(money),
+        "attachments": list(attachments),
+    }
+
+
+def process_bytes(
+    source: str,
+    data: bytes,
+    run_id: str,
+    at: dt.datetime | None = None,
+    body: str | None = None,
+    reader: Callable[[bytes, str], Document] = read_bytes,
+) -> Processed:
+    """Read, extract and validate one document. Never raises for bad input: failures become error rows."""
+    at = at or dt.datetime.now(dt.UTC)
+    sha = sha256_hex(data)
+    done = Processed(source=source, content_sha256=sha)
+
+    def fail(stage: str, error_type: str, reason: str) -> Processed:
+        done.rows = {"errors": [error_row(source, sha, stage, error_type, reason, run_id, at)]}
+        return done
+
+    try:
+        doc = reader(data, source)
+    except ReadError as exc:
+        return fail("read", exc.error_type, exc.reason)
+    except Exception as exc:  # a reader bug must not stop the run; record it instead
+        return fail("read", "reader_crash", f"{type(exc).__name__}: {exc}")
+    done.document = doc
+    try:
+        facts = extract_response(doc)
+    except Exception as exc:
+        return fail("extract", "extractor_crash", f"{type(exc).__name__}: {exc}")
+    done.facts = facts
+    try:
+        done.rows = build_rows(doc, facts, run_id, at, body=body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return fail("validate", "invalid_value", f"{where}: {first['msg']} ({exc.error_count()} error(s))")
+    done.rows["errors"] = []
+    return done

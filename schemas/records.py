@@ -1,0 +1,141 @@
+"""Row models for the datasets. Every column is typed and described here; Arrow schemas derive from these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Bump the minor version for added columns, the major version for renamed, removed or retyped ones.
+SCHEMA_VERSION = "1.0.0"
+
+Outcome = Literal["full_disclosure", "part_disclosure", "refused", "not_held", "ncnd", "advice_only"]
+OUTCOMES: tuple[str, ...] = Outcome.__args__  # type: ignore[attr-defined]
+DateRole = Literal["request", "response", "published"]
+ReferenceKind = Literal["primary", "publication", "cited"]
+Stage = Literal["discover", "read", "extract", "validate", "write"]
+Law = Literal["FOIA", "EIR", "DPA"]
+
+# Money is stored exactly, to the penny, never as a float.
+MoneyAmount = Annotated[Decimal, Field(max_digits=18, decimal_places=2)]
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(Row):
+    """Where a row came from; present on every row of every table."""
+
+    source: str = Field(description="Path or URL of the document the row was extracted from.")
+    content_sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the document's bytes, hex."
+    )
+    extractor_version: str = Field(description="foidata version whose extractors produced the row.")
+    ingested_at: dt.datetime = Field(description="When the document was read (UTC).")
+    run_id: str = Field(description="Identifier of the ingest run that wrote the row.")
+
+
+class ResponseRecord(Provenance):
+    """One published FOI response (a disclosure-log page, a letter, a thread)."""
+
+    response_id: str = Field(description="Stable id of the response: a hash of its source.")
+    media_type: str = Field(description="Detected type of the document: text/html, application/pdf, text/plain.")
+    body: str | None = Field(description="Public body that answered, as named in the document or source.")
+    title: str | None = Field(description="Title of the request or page.")
+    primary_reference: str | None = Field(description="The body's own reference for this request, as printed.")
+    publication_id: str | None = Field(description="Separate publication / disclosure-log number, as printed.")
+    request_date: dt.date | None = Field(description="Date the request was made or received, where labelled.")
+    response_date: dt.date | None = Field(description="Date the body responded, where labelled.")
+    published_date: dt.date | None = Field(description="Date the response was published, where labelled.")
+    outcome: Outcome | None = Field(
+        description="full_disclosure, part_disclosure, refused, not_held, ncnd or advice_only; null if unstated."
+    )
+    question_count: int = Field(ge=0, description="Numbered or lettered questions the request asks (0 if none).")
+    keywords: list[str] = Field(description="Keywords the page lists for itself.")
+    page_count: int = Field(ge=0, description="Pages in the document (PDF), 0 for pages without pages.")
+    text_chars: int = Field(ge=0, description="Length of the document's extracted text in characters.")
+
+
+class SpanMixin(Row):
+    span_start: int = Field(ge=0, description="Start offset of the value's text in the document text.")
+    span_end: int = Field(ge=0, description="End offset (exclusive) of the value's text in the document text.")
+
+
+class ReferenceRecord(Provenance, SpanMixin):
+    """A reference number printed in a response."""
+
+    response_id: str = Field(description="The response this reference belongs to.")
+    kind: ReferenceKind = Field(
+        description="primary (this request's own), publication (disclosure-log number) or cited (another request)."
+    )
+    value: str = Field(description="The reference as printed, without a leading word such as FOI or Ref.")
+
+
+class DateRecord(Provenance, SpanMixin):
+    """A full calendar date printed in a response."""
+
+    response_id: str = Field(description="The response this date belongs to.")
+    date: dt.date = Field(description="The date.")
+    role: DateRole | None = Field(description="request, response or published where the text makes it clear.")
+    text: str = Field(description="The date as printed.")
+
+
+class ExemptionRecord(Provenance, SpanMixin):
+    """One statutory provision a response applies to withhold, refuse or neither confirm nor deny."""
+
+    response_id: str = Field(description="The response applying the provision.")
+    law: Law = Field(description="FOIA, EIR or DPA.")
+    section: str = Field(description="Section (FOIA) or regulation (EIR) number, e.g. 31.")
+    provision: str = Field(description="Section with its subsection path, e.g. 31(1)(a).")
+    name: str | None = Field(description="Usual name of the exemption, from foidata's statutory table.")
+    cited_as: str = Field(description="The citation as printed where first found.")
+
+
+class MoneyRecord(Provenance, SpanMixin):
+    """An amount of money printed in a response, with what it pays for and when."""
+
+    response_id: str = Field(description="The response the amount appears in.")
+    amount: MoneyAmount = Field(description="The amount in its own currency, units applied (£6.8m = 6800000.00).")
+    amount_high: MoneyAmount | None = Field(description="Upper end where a range is printed (£2-3m), else null.")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code: GBP, EUR, USD.")
+    approximate: bool = Field(description="True where printed as approximate (c, circa, about, over, ...).")
+    subject: str | None = Field(description="A few words for what the money is, e.g. capital programme.")
+    period: str | None = Field(description="Financial year (2020/21) or year (2022) it refers to, where stated.")
+    text: str = Field(description="The amount as printed, e.g. c£4.9m.")
+
+
+class AttachmentRecord(Provenance):
+    """A file attached to or linked from a response."""
+
+    response_id: str = Field(description="The response the attachment belongs to.")
+    name: str = Field(description="File name or link text.")
+    url: str | None = Field(description="Link to the file where the page gives one.")
+    file_type: str | None = Field(description="File type from the name or link: pdf, docx, xlsx, csv, ...")
+
+
+class ErrorRecord(Row):
+    """A document, or a part of one, that could not be turned into rows, and why."""
+
+    source: str = Field(description="Path or URL of the document at fault.")
+    content_sha256: str | None = Field(description="SHA-256 of the bytes, if they could be read.")
+    stage: Stage = Field(description="Where it failed: discover, read, extract, validate or write.")
+    error_type: str = Field(description="Short machine-readable kind of failure, e.g. pdf_damaged.")
+    reason: str = Field(description="What went wrong, in words a person can act on.")
+    extractor_version: str = Field(description="foidata version that met the error.")
+    occurred_at: dt.datetime = Field(description="When it happened (UTC).")
+    run_id: str = Field(description="Identifier of the ingest run.")
+
+
+# Table name -> row model, in the order tables are documented and written.
+TABLES: dict[str, type[Row]] = {
+    "responses": ResponseRecord,
+    "references": ReferenceRecord,
+    "dates": DateRecord,
+    "exemptions": ExemptionRecord,
+    "money": MoneyRecord,
+    "attachments": AttachmentRecord,
+    "errors": ErrorRecord,
+}

@@ -1,0 +1,222 @@
+"""Labelled examples per extractor, price-parser style: one parametrised test per field, readable ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from foidata.document import Document, Link, text_document
+from foidata.extractors.dates import assign_roles, find_dates
+from foidata.extractors.exemptions import find_exemptions
+from foidata.extractors.metadata import find_attachments, find_body, find_keywords
+from foidata.extractors.money import find_money
+from foidata.extractors.outcome import classify_outcome
+from foidata.extractors.questions import count_questions
+from foidata.extractors.references import find_references
+
+
+def refs(text: str) -> dict[str, object]:
+    found = find_references(text)
+    return {
+        "primary": next((r.value for r in found if r.kind == "primary"), None),
+        "publication": next((r.value for r in found if r.kind == "publication"), None),
+        "cited": [r.value for r in found if r.kind == "cited"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "primary", "publication", "cited"),
+    [
+        ("PUB 1169\n15435\nICT plans\nAs sent to you last year under FOI 14548.", "15435", "PUB 1169", ["14548"]),
+        ("Publication Number: 1574\nFOI Number: 21708", "21708", "1574", []),
+        ("FOI reference\nFOI 1782531/23\n", "1782531/23", None, []),
+        ("Reference: 2022 – 280 / WE5500\nDate of response: 3rd March 2022", "2022 – 280 / WE5500", None, []),
+        ("Enquiry Reference: 121- 26\n", "121- 26", None, []),
+        ("Received on 23/08/2017 Our Ref: DC/FOI 782/17\n", "DC/FOI 782/17", None, []),
+        ("Your Ref:\n\nOur Ref:F-2013-01604\n", "F-2013-01604", None, []),
+        ("Our reference: 01.FOI.24.038097\n", "01.FOI.24.038097", None, []),
+        ("Reference: FOI-2024-04156\n", "FOI-2024-04156", None, []),
+        ("Case reference: 3502_13\n", "3502_13", None, []),
+        ("Freedom of Information Request 1068-16\nDear Sir", "1068-16", None, []),
+        ("FOI request (FOIR-496525847)\nGrounds software", "FOIR-496525847", None, []),
+        ("Costs of Mobile Phones - 384/12\n\nDated: 31 Jul 2015", "384/12", None, []),
+        ("NFRS 2022 104 - Fire Authorities budget\n", "NFRS 2022 104", None, []),
+        ("| Reference | FOI 2025/1202 |\n", "2025/1202", None, []),
+        ("Copies of the reports named in your response to 2022/25114, please.", None, None, ["2022/25114"]),
+        ("Live Facial Recognition Resources - 2023 to 2025\nIn 2022 we spent £5.", None, None, []),
+        ("We refer to your request of 23 May 2013 under Section 17 of the Act.", None, None, []),
+    ],
+    ids=lambda v: v[:30] if isinstance(v, str) else None,
+)
+def test_references(text: str, primary: str | None, publication: str | None, cited: list[str]) -> None:
+    assert refs(text) == {"primary": primary, "publication": publication, "cited": cited}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dated: 31 Jul 2015\nDate of request:   24/04/2012\nDate of response:   18/05/2012",
+         [("2015-07-31", "published"), ("2012-04-24", "request"), ("2012-05-18", "response")]),
+        ("Date Responded 18 September 2018", [("2018-09-18", "response")]),
+        ("Requested Mon 13 March 2023\nResponded Mon 27 March 20231. Which software?",
+         [("2023-03-13", "request"), ("2023-03-27", "response")]),
+        ("Date: 09/03/26\nEnquiry Reference: 121- 26", [("2026-03-09", "response")]),
+        ("Original decision = 3rd October 2017 and the Internal Review (IR) Decision = 30th\nJanuary 2018.",
+         [("2017-10-03", None), ("2018-01-30", "response")]),
+        ("This letter concerns your request, which we received on 10th February 2023.", [("2023-02-10", "request")]),
+        ("We refer to your Freedom of Information Act request of 23 May 2013.", [("2013-05-23", "request")]),
+        ("16 April 2021\n21 April 2021", [("2021-04-16", None), ("2021-04-21", None)]),
+        ("received on 12th July, and the 2020/21 budget for April 2021", []),
+        ("From 13th September to 10th October 2021 the force", [("2021-10-10", None)]),
+        ("since January 1, 2011 and since the 1st January 2011", [("2011-01-01", None), ("2011-01-01", None)]),
+        ("Disclosure date: 20 June 2013", [("2013-06-20", "published")]),
+        ("Date released: 25 February 2011", [("2011-02-25", "published")]),
+        ("The contract runs 01/02/2024 – 31/01/2026.", [("2024-02-01", None), ("2026-01-31", None)]),
+    ],
+    ids=lambda v: v[:30] if isinstance(v, str) else None,
+)
+def test_dates(text: str, expected: list[tuple[str, str | None]]) -> None:
+    found = assign_roles(find_dates(text))
+    assert [(d.value.isoformat(), d.role) for d in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The 20/21 capital programme is £6.8m across many projects. The future capital programme for 21/22 is "
+         "c£4.9m across a portfolio.",
+         [("6800000.00", False, "2020/21", "capital programme"), ("4900000.00", True, "2021/22", "capital programme")]),
+        ("In 2022 the force spent £471,332 on printers.", [("471332.00", False, "2022", "printers")]),
+        ("Year\nPostage Spend\n2018\n£512,030.50\n2019\n£466,364.52\nTotal\n£978,395.02",
+         [("512030.50", False, "2018", None), ("466364.52", False, "2019", None), ("978395.02", False, None, None)]),
+        ("ICT capital programme 2018/19        £000s     New / On-going\n\nDigital Policing        450      New\n\n"
+         "Mobile Technology       2,933    On-going",
+         [("450000.00", False, "2018/19", "Digital Policing"), ("2933000.00", False, "2018/19", "Mobile Technology")]),
+        ("Revenue Budget 2022/23 |\nRevenue Budget 2023/24 |\n|\n£ |\n£ |\n|\nForensics Unit |\n698,963 |\n783,374 |",
+         [("698963.00", False, "2022/23", "Forensics Unit"), ("783374.00", False, "2023/24", "Forensics Unit")]),
+        ("|\n2020/21 |\n£ 321,194.66 |\n|\n2021/22 |\n£ 273,157.41 |",
+         [("321194.66", False, "2020/21", None), ("273157.41", False, "2021/22", None)]),
+        ("2014/2015\n\n  • Supplier One Ltd., £3,416.00\n  • Supplier Two Ltd., £21, 984.00",
+         [("3416.00", False, "2014/15", "Supplier One Ltd"), ("21984.00", False, "2014/15", "Supplier Two Ltd")]),
+        ("23/24 - £31,075\n24/25 - £31,460", [("31075.00", False, "2023/24", None), ("31460.00", False, "2024/25", None)]),
+        ("it would exceed the appropriate limit, which currently stands at £450. It would take 450 hours.",
+         [("450.00", False, None, "FOI appropriate cost limit")]),
+        ("Q4. What did you spend on printers in 2022?\nQ3. Zero\nQ4a & b. The spend on printers was £67,475.04.",
+         [("67475.04", False, "2022", None)]),
+        ("About 2.5 million pounds was spent, and tickets cost 45p each; the template says £…k.",
+         [("2500000.00", True, None, None), ("0.45", False, None, None)]),
+        ("We hold a £70k reserve and a budget of £2-3m.", [("70000.00", False, None, None), ("2000000.00", False, None, None)]),
+    ],
+    ids=lambda v: v[:30] if isinstance(v, str) else None,
+)
+def test_money(text: str, expected: list[tuple[str, bool, str | None, str | None]]) -> None:
+    found = find_money(text)
+    assert [(str(m.amount), m.approximate, m.period) for m in found] == [e[:3] for e in expected]
+    for money, (*_, subject) in zip(found, expected, strict=True):
+        if subject is not None:
+            assert money.subject is not None and subject.lower() in money.subject.lower()
+
+
+def test_money_range_keeps_upper_end() -> None:
+    (found,) = find_money("a budget of £2-3m")
+    assert (found.amount, found.amount_high) == (Decimal("2000000.00"), Decimal("3000000.00"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No further information will be provided under these exemptions:\nSection 31(1)(a)(b) Law Enforcement\n"
+         "Section 40(2) in conjunction with Section 40(3A)(a) Personal Information\nSection 31 Law Enforcement",
+         ["31(1)(a)", "31(1)(b)", "40(2)", "40(3A)(a)"]),
+        ("Full Refusal with Section 12 and Section 17 Exemptions", ["12"]),
+        ("Section 31(1) (a) (b) – Law Enforcement", ["31(1)(a)", "31(1)(b)"]),
+        ("exempt under section 31 (1) (a) of the FOI Act", ["31(1)(a)"]),
+        ("Therefore s12 of the Act applies. Section 12 – Exemption where cost exceeds the limit.", ["12"]),
+        ("Section 12 – Excess Cost\nThe exemption is at Section 12(1) of the Act.", ["12(1)"]),
+        ("Would prejudice commercial interests (S.43(2)). Section 43 of the Act - Commercial Interests", ["43(2)"]),
+        ("the arguments relied on under Section 31 at the original decision were set aside at review.", []),
+        ("You asked for:\nIf this exceeds the cost limit in Section 12, please advise me under Section 16.\n"
+         "Our Response:\nIt is exempt by virtue of section 21(1) and section 22(1).", ["21(1)", "22(1)"]),
+        ("we rely on Sections “21 Information accessible to applicant by other means (1) Information which is "
+         "reasonably accessible", ["21(1)"]),
+        ("Refused under regulation 12(5)(e) of the EIR.", ["12(5)(e)"]),
+        ("Section 117 of the Mental Health Act and section 40 of the Data Protection Act 2018 apply.", []),
+        ("withheld under Section 31(1)(a) and (b)", ["31(1)(a)", "31(1)(b)"]),
+    ],
+    ids=lambda v: v[:30] if isinstance(v, str) else None,
+)
+def test_exemptions(text: str, expected: list[str]) -> None:
+    assert [e.provision for e in find_exemptions(text)] == expected
+
+
+def test_exemption_names_come_from_the_statute_table() -> None:
+    (found,) = find_exemptions("Section 43(2) exemption applies")
+    assert (found.law, found.section, found.name) == ("FOIA", "43", "Commercial interests")
+
+
+def outcome(text: str) -> str | None:
+    return classify_outcome(text, find_exemptions(text), find_money(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Part Disclosure with Section 31(1)(a)(b) and Section 40(2) Exemptions", "part_disclosure"),
+        ("Full Refusal with Section 12 and Section 17 Exemptions", "refused"),
+        ("Exemption - Section 12(1)\nRefusal - Section 17(5) of FOIA", "refused"),
+        ("Response – The force will neither confirm nor deny whether it holds the information, by virtue of "
+         "Section 31(1)(a)", "ncnd"),
+        ("Answer\n23/24 - £31,075\nThe force will neither confirm nor deny whether it holds any further "
+         "information by virtue of Section 23(5)", "part_disclosure"),
+        ("Response\nThis information is not held by the force.", "not_held"),
+        ("You asked:\n1. What is your IT budget?\nIn Response:\nI can release the information located to you as "
+         "follows.\n1. Approved capital budget 2018/19 is £16,384,000", "full_disclosure"),
+        ("In response:\nI can confirm the force holds the information, but it cannot be released. We cannot "
+         "provide the information requested.", "refused"),
+        ("Request\nI want the reports on facial recognition.", None),
+    ],
+    ids=lambda v: v[:30] if isinstance(v, str) else None,
+)
+def test_outcome(text: str, expected: str | None) -> None:
+    assert outcome(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1. Strategy?\n2. Org chart?\n3. Plan?\n4. Budget?\n1. Attached.\n4. The budget is £6.8m.", 4),
+        ("Q1) How many?\nQ4) Spend on:\na) printers\nb) scanners\nQ5) Postage?\nQ2) Fax?\nQ3) Pagers?", 5),
+        ("Request 1 - 5:\nPlease supply\nResponse 1:\nYes", 5),
+        ("On Question 4, we cannot state the total.", 0),
+        ("Request:\nPlease list drones\nResponse:\nQ1, Q2, Q3 and Q6 are withheld.\nQ4. Yes\nQ5. No\nQ6d. Yes", 6),
+        ("You asked for:\n  1. The total budget since 2015.\nOur Response:\n21. Information accessible\n"
+         "  1. Information reasonably accessible\n  2. For the purposes", 1),
+        ("1) Name?\n2) Contracts?\na) describe\n10) Agreement?\n11) Assurance?\n12) Remote staff?", 5),
+        ("a) states that fact\nb) specifies the exemption", 0),
+    ],
+    ids=lambda v: v[:30] if isinstance(v, str) else None,
+)
+def test_questions(text: str, expected: int) -> None:
+    assert count_questions(text) == expected
+
+
+def test_keywords_body_and_attachments() -> None:
+    text = ("Cookies notice\nICT, Internal, Plans, Strategy, Capital, Programme, Budget,\nPUB 1169\n"
+            "FOI 15435 Strategy Document.pdf\nEssex Police holds the information. Essex Police will not divulge.")
+    doc = Document(source="x.html", content_sha256="0" * 64, media_type="text/html", text=text,
+                   links=(Link("Org chart", "https://www.essex.police.uk/SysSiteAssets/foi-media/chart.pdf"),))
+    assert find_keywords(text)[:3] == ["ICT", "Internal", "Plans"]
+    assert find_body(text) == "Essex Police"
+    attachments = {(a.name, a.file_type) for a in find_attachments(doc)}
+    assert attachments == {("Org chart", "pdf"), ("FOI 15435 Strategy Document.pdf", "pdf")}
+
+
+def test_the_extraction_is_pure_and_repeatable() -> None:
+    from foidata.extractors import extract_response
+
+    doc = text_document("PUB 1\n12345\nThe 20/21 budget is £1m. Section 43(2) applies.\n16 April 2021")
+    assert extract_response(doc) == extract_response(doc)
+    assert extract_response(doc).date_for("response") is None
+    assert extract_response(doc).dates[0].value == dt.date(2021, 4, 16)

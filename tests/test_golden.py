@@ -1,0 +1,59 @@
+"""Golden tests: each fixture response (written for foidata, restating the facts of real pages in new
+words) against its expected record. A new case is two files: `<name>.txt` and `<name>.json`.
+
+The expected record uses the gold-label format of the dev corpus. A fixture whose JSON has
+`"known_miss": "<field>: why"` is a strict xfail: it is noticed when fixed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from foidata.document import text_document
+from foidata.evaluate import facts_to_label
+from foidata.extractors import extract_response
+from foidata.extractors.periods import normalise_period
+
+FIXTURES = Path(__file__).parent / "fixtures" / "responses"
+CASES = sorted(FIXTURES.glob("*.json"))
+
+
+def comparable(label: dict[str, Any]) -> dict[str, Any]:
+    """The fields foidata must get exactly right (names and subjects are free text, left out)."""
+    return {
+        "references": {
+            "primary": label["references"]["primary"],
+            "publication_id": label["references"]["publication_id"],
+            "others": sorted(label["references"]["others"]),
+        },
+        "dates": label["dates"],
+        "outcome": label["outcome"],
+        "exemptions": sorted((e["law"], p) for e in label["exemptions"] for p in e["provisions"]),
+        "money": [
+            (round(float(m["value_gbp"]), 2), m["approximate"], normalise_period(m["period"]))
+            for m in label["money"]
+        ],
+        "questions": label["questions"],
+    }
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_golden(case: Path) -> None:
+    expected = json.loads(case.read_text(encoding="utf-8"))
+    text = case.with_suffix(".txt").read_text(encoding="utf-8")
+    facts = extract_response(text_document(text, source=case.name))
+    got = comparable(facts_to_label(case.stem, facts))
+    want = comparable(expected)
+    if expected.get("known_miss"):
+        if got == want:
+            pytest.fail(f"known miss now passes, remove it: {expected['known_miss']}")
+        pytest.xfail(expected["known_miss"])
+    assert got == want
+
+
+def test_there_are_golden_cases() -> None:
+    assert len(CASES) >= 10
