@@ -36,17 +36,17 @@ ISO = re.compile(r"(?<![\d/-])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>
 ROLE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("request", re.compile(
         r"(?:date\s+(?:of\s+)?(?:request|requested|received)|requested|request\s+date|date\s+received"
-        r"|received(?:\s+on)?|(?:request|email|letter|application)\s+(?:dated|of))\s*[:=\-–]?\s*(?:on\s+)?"
+        r"|received(?:\s+on)?|(?:request|email|letter|application)\s+(?:dated|of))[\s:=\-–|]*(?:on\s+)?"
         r"(?:the\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
         re.IGNORECASE)),
     ("response", re.compile(
         r"(?:date\s+(?:of\s+)?(?:initial\s+|final\s+)?(?:response|reply|replied|responded)|date\s+responded"
         r"|responded|response\s+(?:date|sent)|date\s+replied|replied|(?:review\W*(?:\(ir\)\s*)?)?decision"
-        r"|^\s*date)\s*[:=\-–]?\s*(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
+        r"|^\s*date)[\s:=\-–|]*(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
         re.IGNORECASE)),
     ("published", re.compile(
         r"(?:date\s+(?:of\s+)?(?:publication|published|released|disclosure)|published(?:\s+on)?"
-        r"|publication\s+date|disclosure\s+date|date\s+released|released|^\s*dated)\s*[:=\-–]?\s*"
+        r"|publication\s+date|disclosure\s+date|date\s+released|released|^\s*dated)[\s:=\-–|]*"
         r"(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
         re.IGNORECASE)),
 )

@@ -12,14 +12,26 @@ import re
 from foidata.extractors.facts import Exemption, Money
 from foidata.extractors.layout import RESPONSE_HEADING, request_span
 
-EXPLICIT = (
-    ("part_disclosure", re.compile(r"^[ \t]*(?:part(?:ial)?(?:ly)?[ \t]+(?:disclosure|disclosed|release|released))\b",
-                                   re.I | re.M)),
-    ("full_disclosure", re.compile(r"^[ \t]*(?:full[ \t]+disclosure|disclosed[ \t]+in[ \t]+full)\b", re.I | re.M)),
-    ("refused", re.compile(r"^[ \t]*(?:full[ \t]+refusal|refused|request[ \t]+refused)\b", re.I | re.M)),
-    ("not_held", re.compile(r"^[ \t]*(?:information[ \t]+not[ \t]+held|no[ \t]+information[ \t]+held|not[ \t]+held)"
-                            r"[ \t]*(?:$|with\b|-)", re.I | re.M)),
-    ("ncnd", re.compile(r"^[ \t]*neither[ \t]+confirm[ \t]+nor[ \t]+deny[ \t]*(?:$|with\b|-)", re.I | re.M)),
+_LABEL = r"^[ \t|]*(?:(?:outcome|decision|result|response\s+type|status|request\s+status)[ \t]*[:\-–|][ \t]*)?"
+EXPLICIT = tuple(
+    (outcome, re.compile(_LABEL + pattern, re.I | re.M))
+    for outcome, pattern in (
+        ("part_disclosure", r"(?:part(?:ial)?(?:ly)?[ \t]+(?:disclosure|disclosed|release|released|successful)"
+                            r"|disclosed[ \t]+in[ \t]+part|released[ \t]+in[ \t]+part)\b"),
+        ("full_disclosure", r"(?:full[ \t]+disclosure|disclosed[ \t]+in[ \t]+full|released[ \t]+in[ \t]+full"
+                            r"|information[ \t]+disclosed[ \t]*$|successful[ \t]*$)"),
+        ("refused", r"(?:full[ \t]+refusal|refused(?:[ \t]+in[ \t]+full)?|request[ \t]+refused|withheld[ \t]+in[ \t]+full)"
+                    r"[ \t]*(?:$|with\b|-|–|\()"),
+        ("not_held", r"(?:information[ \t]+not[ \t]+held|no[ \t]+information[ \t]+held|not[ \t]+held)[ \t]*(?:$|with\b|-|–)"),
+        ("ncnd", r"neither[ \t]+confirm(?:ed)?[ \t]+nor[ \t]+den(?:y|ied)[ \t]*(?:$|with\b|-|–)"),
+    )
+)
+# Alaveteli (WhatDoTheyKnow) prints the request's status in a sentence of its own.
+ALAVETELI_STATUS = (
+    ("part_disclosure", re.compile(r"this\s+request\s+(?:has\s+been|was)\s+partially\s+successful", re.I)),
+    ("full_disclosure", re.compile(r"this\s+request\s+(?:has\s+been|was)\s+successful", re.I)),
+    ("refused", re.compile(r"this\s+request\s+(?:has\s+been|was)\s+refused", re.I)),
+    ("not_held", re.compile(r"(?:does|did)\s+not\s+have\s+the\s+information\s+requested", re.I)),
 )
 NCND = re.compile(r"neither\s+confirm\s+nor\s+deny", re.I)
 NCND_PARTIAL = re.compile(
@@ -49,7 +61,7 @@ COST_SECTIONS = {"12", "14"}
 
 
 def _explicit(text: str) -> str | None:
-    for outcome, pattern in EXPLICIT:
+    for outcome, pattern in (*EXPLICIT, *ALAVETELI_STATUS):
         if pattern.search(text):
             return outcome
     return None

@@ -27,6 +27,8 @@ PRIMARY_LABEL = re.compile(
     r"|freedom\s+of\s+information\s+request"
     r"|foi\s+request"
     r"|ref(?:erence)?\s*(?:no|number)"
+    r"|(?:foi\s+|case\s+|request\s+)?id(?=[ \t]*:)"
+    r"|ref(?=\.?[ \t]*[:#])"
     r"|reference)\.?"
     r"(?P<gap>[ \t]*[:=\-–(|][ \t]*|[ \t]+|[ \t]*\n\s*)",
     re.IGNORECASE,
