@@ -29,7 +29,7 @@ _OTHER_ACT = re.compile(
 )
 _SET_ASIDE = re.compile(
     r"set\s+aside|no\s+longer\s+(?:being\s+)?(?:relied|applied)|withdrawn|not\s+(?:being\s+)?(?:relied|applied)"
-    r"|not\s+engaged|overturned",
+    r"|not\s+engaged|overturned|considered\s+whether|whether\s+[^.]{0,80}would\s+(?:exceed|go\s+beyond)",
     re.IGNORECASE,
 )
 _EXAMPLE = re.compile(r"for\s+example|such\s+as|e\.g\.", re.IGNORECASE)
@@ -60,9 +60,15 @@ def split_provisions(section: str, path: str) -> list[str]:
     return [section + "".join(f"({t})" for t in combo) for combo in itertools.product(*levels)]
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
+
+
 def _sentence(text: str, pos: int) -> str:
-    start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
-    end_match = re.compile(r"\.\s|\n").search(text, pos)
+    """The sentence around pos; wrapped lines (PDF text) stay inside one sentence."""
+    window_start = max(0, pos - 400)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, window_start, pos)]
+    start = ends[-1] if ends else window_start
+    end_match = _SENTENCE_END.search(text, pos)
     return text[start:end_match.start() if end_match else len(text)]
 
 

@@ -46,7 +46,8 @@ UNIT_HEADER = re.compile(
     re.IGNORECASE,
 )
 TABLE_NUMBER = re.compile(r"(?<![\w,./£$€-])\(?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\)?(?![\w,/%]|\.\d)")
-_COST_LIMIT = re.compile(r"appropriate\s+limit|cost\s+limit|costs\s+limit|appropriate\s+costs?|fees", re.I)
+_COST_LIMIT = re.compile(r"appropriate\s+limit|cost\s+limit|costs\s+limit|appropriate\s+costs?|fees|per\s+hour"
+                         r"|hourly\s+rate|staff\s+time", re.I)
 _TABLE_LINES = 80
 
 
@@ -191,7 +192,14 @@ def _period_near(text: str, money: Money, lines: list[_Line], questions: dict[in
     idx = _line_index(lines, money.span.start)
     line = lines[idx]
     start, end = _sentence_bounds(text, money.span.start, line)
-    before = [p for p in find_periods(text, start, money.span.start)]
+    following = _PERIOD_AFTER.match(text, money.span.end)
+    if following:
+        periods = find_periods(text, following.end(), min(end, following.end() + 12))
+        if periods and periods[0][0].start == following.end():
+            return periods[0][1]
+    before = find_periods(text, start, money.span.start)
+    if len(before) >= 2 and _PERIOD_LIST.fullmatch(text[before[-2][0].end:before[-1][0].start]):
+        return None  # "across 2021/22 and 2022/23": the amount spans both years
     if before:
         return before[-1][1]
     after = find_periods(text, money.span.end, end)
@@ -219,6 +227,9 @@ def _period_near(text: str, money: Money, lines: list[_Line], questions: dict[in
     return None
 
 
+_PERIOD_AFTER = re.compile(r"[ \t]*(?:in|for|during|of|over)[ \t]+(?:the[ \t]+)?(?:(?:financial|calendar)[ \t]+year[ \t]+|year[ \t]+)?",
+                           re.I)
+_PERIOD_LIST = re.compile(r"\s*(?:and|to|-|–|until|through)\s*", re.I)
 _ANSWER_MARK = re.compile(r"^\s*(?:Q(?:uestion)?\s*|Answer\s*|Response\s*)?(?P<n>\d{1,2})[a-z]?\b[.):]?", re.I)
 
 

@@ -52,6 +52,8 @@ DISCLOSED = re.compile(
 # Words that only say information is held; enough where the page has a response section.
 HELD = re.compile(r"can\s+(?:confirm|advise)|holds\s+the\s+information|information\s+(?:is\s+)?held", re.I)
 REFUSAL = re.compile(r"refuses?\s+to\s+provide|is\s+exempt|exempt\s+from\s+disclosure|withheld|refusal\s+notice", re.I)
+NOTHING_WITHHELD = re.compile(
+    r"no\s+information\s+(?:has\s+been|was|is)\s+withheld|(?:given|provided|disclosed|released)\s+in\s+full", re.I)
 HOLDS_PART = re.compile(r"holds?\s+(?:some|part)\s+of\s+the\s+information", re.I)
 CANNOT_PROVIDE = re.compile(
     r"cannot\s+(?:provide|release|supply|comply)|not\s+(?:obliged|required)\s+to\s+comply|exceed\s+the\s+appropriate"
@@ -108,6 +110,8 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
         return "part_disclosure" if (released_money or HOLDS_PART.search(response_text)) else "not_held"
     if CANNOT_PROVIDE.search(response_text) and not answered:
         return "refused"
+    if NOTHING_WITHHELD.search(response_text):
+        return "full_disclosure"
     if HOLDS_PART.search(response_text) or (disclosed and REFUSAL.search(response_text)):
         return "part_disclosure"
     if disclosed or (HELD.search(response_text) and RESPONSE_HEADING.search(text)):

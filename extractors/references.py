@@ -39,14 +39,14 @@ PUBLICATION_LABEL = re.compile(
     re.IGNORECASE,
 )
 PUB_LINE = re.compile(r"^[ \t]*(?P<value>PUB[ \t]*\d+)[ \t]*$", re.MULTILINE)
-BARE_NUMBER_LINE = re.compile(r"\s*(?P<value>\d{3,})[ \t]*$", re.MULTILINE)
+NEXT_LINE_REFERENCE = re.compile(rf"[ \t]*\n\s*(?P<value>{REF_VALUE})[ \t]*$", re.MULTILINE)
 # Title lines that carry the reference: "Costs of Mobile Phones - 384/12", "NFRS 2022 104 - Budget".
 TITLE_TAIL = re.compile(r"^[^\n]{3,120}?[ \t][-–][ \t](?P<value>\d{2,}[/-]\d{2,})[ \t]*$", re.MULTILINE)
 TITLE_HEAD = re.compile(
     r"^(?P<value>[A-Z]{2,6}(?:[ \t/_-]?\d{2,})+)[ \t]+[-–][ \t]+[A-Z]", re.MULTILINE
 )
 CITED = re.compile(
-    rf"\b(?:FOI|FOIA|request|reference|ref\.?|response\s+to|under)[ \t]+"
+    rf"\b(?:FOI|FOIA|request|reference|ref\.?|(?:response|reply)\s+to|under)[ \t]+"
     rf"(?:(?:request|number|no\.?|reference|ref|FOI)[ \t]+)*(?P<value>{REF_VALUE})",
     re.IGNORECASE,
 )
@@ -103,9 +103,9 @@ def _labelled_primary(text: str) -> Span | None:
 
 def _layout_primary(text: str, publication: Span | None) -> Span | None:
     if publication is not None:
-        # Police platform pages print "PUB 1169" and, on the next line, the bare FOI number.
-        m = BARE_NUMBER_LINE.match(text, publication.end + 1)
-        if m:
+        # Police platform pages print "PUB 1169" and, on the next line, the FOI number alone.
+        m = NEXT_LINE_REFERENCE.match(text, publication.end)
+        if m and _looks_like_reference(m.group("value")):
             return Span.of(m, "value")
     head_end = _nth_line_end(text, _HEAD_LINES)
     for pattern in (TITLE_TAIL, TITLE_HEAD):
