@@ -17,7 +17,7 @@ from foidata.extractors.statute import EIR_EXCEPTIONS, FOIA_EXEMPTIONS, eir_name
 _PART = r"\([ \t]*[0-9A-Za-z]{1,4}[ \t]*\)"
 _PATH = rf"(?:[ \t]?{_PART})*"
 CITATION = re.compile(
-    r"(?<![A-Za-z])(?P<kw>sections?|secs?\.?|ss?\.?|regulations?|regs?\.?)[ \t]*[“\"']?[ \t]*"
+    r"(?<![A-Za-z])(?P<kw>sections?|secs?\.?|ss?\.?|regulations?|regs?\.?)[ \t]*\n?[ \t]*[“\"']?[ \t]*"
     rf"(?P<first>\d{{1,3}}[A-Z]?{_PATH})"
     rf"(?P<more>(?:[ \t]*(?:,|and|&|or)[ \t]*(?:(?:sections?|s\.?)[ \t]*)?(?:\d{{1,3}}[A-Z]?{_PATH}|{_PART}{_PATH}))*)",
     re.IGNORECASE,
@@ -78,7 +78,8 @@ def _name_path(text: str, section: str, end: int) -> str:
     name = FOIA_EXEMPTIONS.get(section)
     if not name:
         return ""
-    m = re.match(rf"[ \t]*{re.escape(name)}[ \t]*(\([0-9]{{1,2}}\))", text[end:end + len(name) + 12], re.I)
+    words = r"\s+".join(re.escape(w) for w in name.split())
+    m = re.match(rf"\s*{words}\s*(\([0-9]{{1,2}}\))", text[end:end + len(name) + 20], re.I)
     return m.group(1) if m else ""
 
 

@@ -41,7 +41,9 @@ def header_cells(text: str) -> list[tuple[str, int, int]]:
     header: list[str] | None = None
     last_end = -2
     for m in _PIPE_ROW.finditer(text):
-        cells = [(c.start() + m.start("cells"), c.end() + m.start("cells")) for c in re.finditer(r"[^|]+", m.group("cells"))]
+        cells = [
+            (c.start() + m.start("cells"), c.end() + m.start("cells")) for c in re.finditer(r"[^|]+", m.group("cells"))
+        ]
         contiguous = m.start() == last_end + 1
         last_end = m.end()
         values = [text[a:b].strip() for a, b in cells]

@@ -42,7 +42,7 @@ def find_title(doc: Document) -> str | None:
         return doc.title.strip()
     for line in doc.text.split("\n")[:40]:
         line = line.strip(" \t-|")
-        if not line or NOISE.search(line) or "," in line and len(line.split(",")) >= 5:
+        if not line or NOISE.search(line) or ("," in line and len(line.split(",")) >= 5):
             continue
         if re.fullmatch(r"(?:PUB\s*)?[\d/ -]+|N/?A", line, re.I) or len(line.split()) > 14:
             continue

@@ -15,12 +15,27 @@ from foidata.extractors.periods import find_periods
 from foidata.extractors.spans import Span
 
 UNIT_SCALE = {
-    "k": Decimal(1000), "thousand": Decimal(1000),
-    "m": Decimal(1_000_000), "mn": Decimal(1_000_000), "million": Decimal(1_000_000),
-    "bn": Decimal(1_000_000_000), "billion": Decimal(1_000_000_000),
+    "k": Decimal(1000),
+    "thousand": Decimal(1000),
+    "m": Decimal(1_000_000),
+    "mn": Decimal(1_000_000),
+    "million": Decimal(1_000_000),
+    "bn": Decimal(1_000_000_000),
+    "billion": Decimal(1_000_000_000),
 }
-CURRENCY = {"£": "GBP", "gbp": "GBP", "pounds": "GBP", "pound": "GBP", "sterling": "GBP",
-            "€": "EUR", "eur": "EUR", "euros": "EUR", "$": "USD", "usd": "USD", "dollars": "USD"}
+CURRENCY = {
+    "£": "GBP",
+    "gbp": "GBP",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "sterling": "GBP",
+    "€": "EUR",
+    "eur": "EUR",
+    "euros": "EUR",
+    "$": "USD",
+    "usd": "USD",
+    "dollars": "USD",
+}
 APPROXIMATE = (
     r"c\.?|ca\.|circa|approx\.?|approximately|about|around|roughly|nearly|almost|an\s+estimated"
     r"|estimated|over|just\s+over|in\s+excess\s+of|more\s+than|upwards\s+of"
@@ -46,8 +61,11 @@ UNIT_HEADER = re.compile(
     re.IGNORECASE,
 )
 TABLE_NUMBER = re.compile(r"(?<![\w,./£$€-])\(?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\)?(?![\w,/%]|\.\d)")
-_COST_LIMIT = re.compile(r"appropriate\s+limit|cost\s+limit|costs\s+limit|appropriate\s+costs?|fees|per\s+hour"
-                         r"|hourly\s+rate|staff\s+time", re.I)
+_COST_LIMIT = re.compile(
+    r"appropriate\s+limit|cost\s+limit|costs\s+limit|appropriate\s+costs?|fees|per\s+hour"
+    r"|hourly\s+rate|staff\s+time",
+    re.I,
+)
 _TABLE_LINES = 80
 
 
@@ -98,13 +116,15 @@ def find_amounts(text: str) -> list[Money]:
         if amount_high is not None and amount_high <= amount:
             amount_high = None
         start = m.start("approx") if m.group("approx") and m.end("approx") == m.start("cur") else m.start("cur")
-        found.append(Money(
-            amount=_cents(amount),
-            currency=CURRENCY[m.group("cur").lower()],
-            approximate=bool(m.group("approx")),
-            span=Span(start, m.end(), text[start:m.end()]),
-            amount_high=_cents(amount_high) if amount_high is not None else None,
-        ))
+        found.append(
+            Money(
+                amount=_cents(amount),
+                currency=CURRENCY[m.group("cur").lower()],
+                approximate=bool(m.group("approx")),
+                span=Span(start, m.end(), text[start : m.end()]),
+                amount_high=_cents(amount_high) if amount_high is not None else None,
+            )
+        )
     taken = [(f.span.start, f.span.end) for f in found]
     for pattern in (WORD_AMOUNT, PENCE):
         for m in pattern.finditer(text):
@@ -118,8 +138,9 @@ def find_amounts(text: str) -> list[Money]:
             else:
                 amount = num * _scale(m.group("unit") or m.group("unit_word"))
                 currency, approx = CURRENCY[m.group("cur").lower()], bool(m.group("approx"))
-            found.append(Money(_cents(amount), currency, approx, Span(m.start("num"), m.end(),
-                                                                       text[m.start("num"):m.end()])))
+            found.append(
+                Money(_cents(amount), currency, approx, Span(m.start("num"), m.end(), text[m.start("num") : m.end()]))
+            )
     found.sort(key=lambda f: f.span.start)
     return found
 
@@ -172,19 +193,30 @@ def _is_period_only(line: _Line) -> str | None:
     return None
 
 
+_SENTENCE_STOP = re.compile(r"[.!?;](?=\s)|\n[ \t]*\n")
+
+
+def _is_break(text: str, stop: re.Match[str]) -> bool:
+    """A blank line ends a sentence unless it splits a hard-wrapped paragraph (a long line, no full stop)."""
+    if not stop.group(0).startswith("\n"):
+        return True
+    before = text[: stop.start()].rstrip()
+    last_line = before[before.rfind("\n") + 1 :]
+    return len(last_line.split()) < 6 or last_line.endswith((".", "!", "?", ":", ";", "|"))
+
+
 def _sentence_bounds(text: str, pos: int, line: _Line) -> tuple[int, int]:
     """The unit a figure is read in: its line when the line is a short cell, else its sentence."""
     if not line.is_prose() and not re.search(r"[.!?]\s", line.text):
         return line.start, line.end
-    start = max(
-        max((m.end() for m in re.finditer(r"[.!?;](?:\s)|\n\s*\n", text[max(0, pos - 400):pos])), default=0)
-        + max(0, pos - 400),
-        text.rfind("\n\n", 0, pos) + 1,
-    )
-    if pos - 400 > 0 and start == pos - 400:
-        start = line.start
-    end_match = re.compile(r"[.!?;](?=\s|$)|\n\s*\n").search(text, pos)
-    end = end_match.start() if end_match else len(text)
+    window = max(0, pos - 400)
+    stops = [m.end() for m in _SENTENCE_STOP.finditer(text, window, pos) if _is_break(text, m)]
+    start = stops[-1] if stops else (line.start if window else 0)
+    end = len(text)
+    for m in _SENTENCE_STOP.finditer(text, pos):
+        if _is_break(text, m):
+            end = m.start()
+            break
     return start, end
 
 
@@ -198,7 +230,7 @@ def _period_near(text: str, money: Money, lines: list[_Line], questions: dict[in
         if periods and periods[0][0].start == following.end():
             return periods[0][1]
     before = find_periods(text, start, money.span.start)
-    if len(before) >= 2 and _PERIOD_LIST.fullmatch(text[before[-2][0].end:before[-1][0].start]):
+    if len(before) >= 2 and _PERIOD_LIST.fullmatch(text[before[-2][0].end : before[-1][0].start]):
         return None  # "across 2021/22 and 2022/23": the amount spans both years
     if before:
         return before[-1][1]
@@ -221,14 +253,15 @@ def _period_near(text: str, money: Money, lines: list[_Line], questions: dict[in
     if number is not None and number in questions:
         q_start, q_end = questions[number]
         if not (q_start <= money.span.start < q_end):
-            periods = {p for _, p in find_periods(text, q_start, q_end)}
-            if len(periods) == 1:
-                return periods.pop()
+            asked = {p for _, p in find_periods(text, q_start, q_end)}
+            if len(asked) == 1:
+                return asked.pop()
     return None
 
 
-_PERIOD_AFTER = re.compile(r"[ \t]*(?:in|for|during|of|over)[ \t]+(?:the[ \t]+)?(?:(?:financial|calendar)[ \t]+year[ \t]+|year[ \t]+)?",
-                           re.I)
+_PERIOD_AFTER = re.compile(
+    r"[ \t]*(?:in|for|during|of|over)[ \t]+(?:the[ \t]+)?(?:(?:financial|calendar)[ \t]+year[ \t]+|year[ \t]+)?", re.I
+)
 _PERIOD_LIST = re.compile(r"\s*(?:and|to|-|–|until|through)\s*", re.I)
 _ANSWER_MARK = re.compile(r"^\s*(?:Q(?:uestion)?\s*|Answer\s*|Response\s*)?(?P<n>\d{1,2})[a-z]?\b[.):]?", re.I)
 
@@ -241,8 +274,12 @@ def _answer_number(line: str) -> int | None:
 def question_spans(text: str) -> dict[int, tuple[int, int]]:
     """Where each numbered question is first printed: number -> (start, end of its line)."""
     spans: dict[int, tuple[int, int]] = {}
-    for m in re.finditer(r"^[ \t]*(?:Q(?:uestion)?[ \t]*)?(?P<n>\d{1,2})[.):][^\n]*\?[^\n]*$|"
-                         r"^[ \t]*Q(?:uestion)?[ \t]*(?P<n2>\d{1,2})\b[^\n]*$", text, re.M | re.I):
+    for m in re.finditer(
+        r"^[ \t]*(?:Q(?:uestion)?[ \t]*)?(?P<n>\d{1,2})[.):][^\n]*\?[^\n]*$|"
+        r"^[ \t]*Q(?:uestion)?[ \t]*(?P<n2>\d{1,2})\b[^\n]*$",
+        text,
+        re.M | re.I,
+    ):
         n = int(m.group("n") or m.group("n2"))
         spans.setdefault(n, (m.start(), m.end()))
     return spans
@@ -250,16 +287,40 @@ def question_spans(text: str) -> dict[int, tuple[int, int]]:
 
 # ---- subjects ----------------------------------------------------------------------------------------
 
-_STOP = {"the", "a", "an", "our", "your", "its", "their", "this", "that", "is", "was", "were", "of", "for", "in",
-         "to", "and", "total", "with", "at", "by"}
-_VERB_BEFORE = re.compile(r"\b(?:is|was|are|were|of|totall?ed|totals|cost|costs|came\s+to|amounted\s+to|stands\s+at"
-                          r"|at|be|:|-|–|=)\s*$", re.I)
+_STOP = {
+    "the",
+    "a",
+    "an",
+    "our",
+    "your",
+    "its",
+    "their",
+    "this",
+    "that",
+    "is",
+    "was",
+    "were",
+    "of",
+    "for",
+    "in",
+    "to",
+    "and",
+    "total",
+    "with",
+    "at",
+    "by",
+}
+_VERB_BEFORE = re.compile(
+    r"\b(?:is|was|are|were|of|totall?ed|totals|cost|costs|came\s+to|amounted\s+to|stands\s+at"
+    r"|at|be|:|-|–|=)\s*$",
+    re.I,
+)
 
 
 def _clean_subject(words: str) -> str | None:
     words = re.sub(r"\(.*?\)", " ", words)
     for span, _ in reversed(find_periods(words)):
-        words = words[:span.start] + " " + words[span.end:]
+        words = words[: span.start] + " " + words[span.end :]
     tokens = re.findall(r"[A-Za-z][\w&/'’.-]*", words)
     while tokens and tokens[0].lower() in _STOP | {"future", "current", "approved", "in"}:
         tokens.pop(0)
@@ -270,9 +331,9 @@ def _clean_subject(words: str) -> str | None:
 
 
 def _subject(text: str, money: Money, line: _Line, start: int, end: int) -> str | None:
-    sentence_before = text[start:money.span.start]
-    after = text[money.span.end:end]
-    if _COST_LIMIT.search(text[max(start, money.span.start - 150):min(end, money.span.end + 80)]):
+    sentence_before = text[start : money.span.start]
+    after = text[money.span.end : end]
+    if _COST_LIMIT.search(text[max(start, money.span.start - 150) : min(end, money.span.end + 80)]):
         return "FOI appropriate cost limit"
     on = re.match(r"\s*(?:on|for)\s+([^,.;:\n]{2,60})", after)
     if on and re.search(r"\b(?:spen[dt]|spending|paid|cost|invested|allocated)\b", sentence_before, re.I):
@@ -307,7 +368,7 @@ def _table_money(text: str, lines: list[_Line], taken: list[tuple[int, int]]) ->
     i = 0
     while i < len(lines):
         header = UNIT_HEADER.search(lines[i].text)
-        if not header or lines[i].is_prose():
+        if not header or (lines[i].is_prose() and not header.group("unit")):
             i += 1
             continue
         currency = CURRENCY[header.group("cur").lower()]
@@ -325,8 +386,11 @@ def _table_money(text: str, lines: list[_Line], taken: list[tuple[int, int]]) ->
             if UNIT_HEADER.search(line.text) and not rows:
                 j += 1
                 continue
-            numbers = [m for m in TABLE_NUMBER.finditer(text, line.start, line.end)
-                       if not any(a <= m.start() < b for a, b in taken)]
+            numbers = [
+                m
+                for m in TABLE_NUMBER.finditer(text, line.start, line.end)
+                if not any(a <= m.start() < b for a, b in taken)
+            ]
             label_text = _first_text_cell(TABLE_NUMBER.sub("  ", line.text))
             if label_text:
                 rows.append(_Row(label_text, _is_period_only(_Line(0, 0, label_text)), []))
@@ -340,11 +404,16 @@ def _table_money(text: str, lines: list[_Line], taken: list[tuple[int, int]]) ->
                 if value is None:
                     continue
                 period = row.label_period or (
-                    header_periods[k] if k < len(header_periods) else
-                    header_periods[0] if len(header_periods) == 1 else None)
+                    header_periods[k]
+                    if k < len(header_periods)
+                    else header_periods[0]
+                    if len(header_periods) == 1
+                    else None
+                )
                 subject = None if row.label_period else _clean_subject(row.label)
-                found.append(Money(_cents(value * scale), currency, False, Span.of(m, "num"),
-                                   subject=subject, period=period))
+                found.append(
+                    Money(_cents(value * scale), currency, False, Span.of(m, "num"), subject=subject, period=period)
+                )
         i = j
     return found
 
@@ -355,13 +424,14 @@ def _first_text_cell(line: str) -> str:
 
 
 def _header_periods(lines: list[_Line], unit_line: int) -> list[str]:
-    periods: list[str] = []
-    for j in range(max(0, unit_line - 4), unit_line + 1):
-        if lines[j].is_prose():
-            periods = []
-            continue
-        periods.extend(p for _, p in find_periods(lines[j].text))
-    return periods
+    """Periods in the header cells: the unit line and up to four non-blank lines above it."""
+    header: list[_Line] = [lines[unit_line]]
+    for j in range(unit_line - 1, -1, -1):
+        if len(header) > 4 or lines[j].is_prose():
+            break
+        if not lines[j].is_blank():
+            header.insert(0, lines[j])
+    return [p for line in header for _, p in find_periods(line.text)]
 
 
 def find_money(text: str) -> list[Money]:
@@ -372,12 +442,17 @@ def find_money(text: str) -> list[Money]:
     for money in find_amounts(text):
         line = lines[_line_index(lines, money.span.start)]
         start, end = _sentence_bounds(text, money.span.start, line)
-        found.append(Money(
-            amount=money.amount, currency=money.currency, approximate=money.approximate, span=money.span,
-            amount_high=money.amount_high,
-            subject=_subject(text, money, line, start, end),
-            period=_period_near(text, money, lines, questions),
-        ))
+        found.append(
+            Money(
+                amount=money.amount,
+                currency=money.currency,
+                approximate=money.approximate,
+                span=money.span,
+                amount_high=money.amount_high,
+                subject=_subject(text, money, line, start, end),
+                period=_period_near(text, money, lines, questions),
+            )
+        )
     taken = [(m.span.start, m.span.end) for m in found]
     found.extend(_table_money(text, lines, taken))
     found.sort(key=lambda m: m.span.start)

@@ -16,13 +16,25 @@ _LABEL = r"^[ \t|]*(?:(?:outcome|decision|result|response\s+type|status|request\
 EXPLICIT = tuple(
     (outcome, re.compile(_LABEL + pattern, re.I | re.M))
     for outcome, pattern in (
-        ("part_disclosure", r"(?:part(?:ial)?(?:ly)?[ \t]+(?:disclosure|disclosed|release|released|successful)"
-                            r"|disclosed[ \t]+in[ \t]+part|released[ \t]+in[ \t]+part)\b"),
-        ("full_disclosure", r"(?:full[ \t]+disclosure|disclosed[ \t]+in[ \t]+full|released[ \t]+in[ \t]+full"
-                            r"|information[ \t]+disclosed[ \t]*$|successful[ \t]*$)"),
-        ("refused", r"(?:full[ \t]+refusal|refused(?:[ \t]+in[ \t]+full)?|request[ \t]+refused|withheld[ \t]+in[ \t]+full)"
-                    r"[ \t]*(?:$|with\b|-|–|\()"),
-        ("not_held", r"(?:information[ \t]+not[ \t]+held|no[ \t]+information[ \t]+held|not[ \t]+held)[ \t]*(?:$|with\b|-|–)"),
+        (
+            "part_disclosure",
+            r"(?:part(?:ial)?(?:ly)?[ \t]+(?:disclosure|disclosed|release|released|successful)"
+            r"|disclosed[ \t]+in[ \t]+part|released[ \t]+in[ \t]+part)\b",
+        ),
+        (
+            "full_disclosure",
+            r"(?:full[ \t]+disclosure|disclosed[ \t]+in[ \t]+full|released[ \t]+in[ \t]+full"
+            r"|information[ \t]+disclosed[ \t]*$|successful[ \t]*$)",
+        ),
+        (
+            "refused",
+            r"(?:full[ \t]+refusal|refused(?:[ \t]+in[ \t]+full)?|request[ \t]+refused|withheld[ \t]+in[ \t]+full)"
+            r"[ \t]*(?:$|with\b|-|–|\()",
+        ),
+        (
+            "not_held",
+            r"(?:information[ \t]+not[ \t]+held|no[ \t]+information[ \t]+held|not[ \t]+held)[ \t]*(?:$|with\b|-|–)",
+        ),
         ("ncnd", r"neither[ \t]+confirm(?:ed)?[ \t]+nor[ \t]+den(?:y|ied)[ \t]*(?:$|with\b|-|–)"),
     )
 )
@@ -36,10 +48,14 @@ ALAVETELI_STATUS = (
 NCND = re.compile(r"neither\s+confirm\s+nor\s+deny", re.I)
 NCND_PARTIAL = re.compile(
     r"neither\s+confirm\s+nor\s+deny\s+whether\s+(?:it|we)\s+holds?\s+(?:any\s+)?(?:other|further|additional|more)"
-    r"|beyond\s+the\s+information|any\s+(?:other|further)\s+information", re.I)
+    r"|beyond\s+the\s+information|any\s+(?:other|further)\s+information",
+    re.I,
+)
 NOT_HELD = re.compile(
     r"(?:does|do)\s+not\s+hold|holds?\s+no\s+(?:recorded\s+)?information|(?:information|data)\s+(?:is|was)\s+not\s+held"
-    r"|not\s+held\s+by|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|no\s+information\s+held", re.I)
+    r"|not\s+held\s+by|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|no\s+information\s+held",
+    re.I,
+)
 # Words that release information, strong enough on their own.
 DISCLOSED = re.compile(
     r"release[sd]?\s+(?:part\s+of\s+)?the\s+information|decided\s+(?:today\s+)?to\s+release|please\s+find\s+(?:attached|below)"
@@ -48,16 +64,20 @@ DISCLOSED = re.compile(
     r"|answers?\s+to\s+your\s+questions|information\s+(?:is\s+)?(?:provided|released|disclosed)\s+(?:below|above|in)"
     r"|response\s+is\s+in\s+the\s+attached|^[ \t]*(?:Q\d+[a-z]?(?:[ \t]*&[ \t]*Q?\d*[a-z]?)?[ \t]+)?(?:response|answer)"
     r"[ \t]*[:\-–]+[ \t]*\w",
-    re.I | re.M)
+    re.I | re.M,
+)
 # Words that only say information is held; enough where the page has a response section.
 HELD = re.compile(r"can\s+(?:confirm|advise)|holds\s+the\s+information|information\s+(?:is\s+)?held", re.I)
 REFUSAL = re.compile(r"refuses?\s+to\s+provide|is\s+exempt|exempt\s+from\s+disclosure|withheld|refusal\s+notice", re.I)
 NOTHING_WITHHELD = re.compile(
-    r"no\s+information\s+(?:has\s+been|was|is)\s+withheld|(?:given|provided|disclosed|released)\s+in\s+full", re.I)
+    r"no\s+information\s+(?:has\s+been|was|is)\s+withheld|(?:given|provided|disclosed|released)\s+in\s+full", re.I
+)
 HOLDS_PART = re.compile(r"holds?\s+(?:some|part)\s+of\s+the\s+information", re.I)
 CANNOT_PROVIDE = re.compile(
     r"cannot\s+(?:provide|release|supply|comply)|not\s+(?:obliged|required)\s+to\s+comply|exceed\s+the\s+appropriate"
-    r"|refusal\s+notice|unable\s+to\s+(?:provide|comply)", re.I)
+    r"|refusal\s+notice|unable\s+to\s+(?:provide|comply)",
+    re.I,
+)
 ADVICE = re.compile(r"advice\s+and\s+assistance|narrow(?:ing)?\s+(?:your|the)\s+request|refine\s+your\s+request", re.I)
 COST_SECTIONS = {"12", "14"}
 
@@ -88,17 +108,23 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
     if explicit:
         return explicit
     request = request_span(text)
-    response_text = text[request[1]:] if request else text
+    response_text = text[request[1] :] if request else text
     sections = {e.section for e in exemptions}
-    released_money = [m for m in money if not (request and request[0] <= m.span.start < request[1])
-                      and m.subject != "FOI appropriate cost limit"]
+    released_money = [
+        m
+        for m in money
+        if not (request and request[0] <= m.span.start < request[1]) and m.subject != "FOI appropriate cost limit"
+    ]
     answered = bool(released_money) or _answers_questions(response_text)
     disclosed = answered or bool(DISCLOSED.search(response_text))
     if sections & COST_SECTIONS and not released_money:
         return "refused"
     if NCND.search(response_text):
-        if NCND_PARTIAL.search(response_text) or released_money or re.search(r"decided\s+(?:today\s+)?to\s+release",
-                                                                               response_text, re.I):
+        if (
+            NCND_PARTIAL.search(response_text)
+            or released_money
+            or re.search(r"decided\s+(?:today\s+)?to\s+release", response_text, re.I)
+        ):
             return "part_disclosure"
         return "ncnd"
     not_held = bool(NOT_HELD.search(response_text))

@@ -21,8 +21,14 @@ from foidata.pipeline import process_bytes
 TEXT_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 SET_FIELDS = ("references", "dates", "exemptions", "money")
 ACCURACY_FIELDS = (
-    "primary_reference", "publication_id", "outcome", "date_roles", "questions",
-    "money_approximate", "money_period", "money_subject",
+    "primary_reference",
+    "publication_id",
+    "outcome",
+    "date_roles",
+    "questions",
+    "money_approximate",
+    "money_period",
+    "money_subject",
 )
 
 
@@ -138,11 +144,21 @@ def _money_value(item: dict[str, Any]) -> Decimal:
     return Decimal(str(item["value_gbp"])).quantize(Decimal("0.01"))
 
 
+_FILLER = {"the", "of", "and", "a", "for", "on"}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower())) - _FILLER
+
+
+def _norm(value: Any) -> Any:
+    return _ws(value) if isinstance(value, str) else value
+
+
 def _subject_match(gold: str | None, pred: str | None) -> bool:
     if not gold or not pred:
         return gold == pred
-    words = lambda s: set(re.findall(r"[a-z0-9]+", s.lower())) - {"the", "of", "and", "a", "for", "on"}  # noqa: E731
-    g, p = words(gold), words(pred)
+    g, p = _words(gold), _words(pred)
     return bool(g & p) and len(g & p) / min(len(g), len(p)) >= 0.5
 
 
@@ -152,7 +168,9 @@ def score_document(report: Report, doc_id: str, gold: dict[str, Any], pred: dict
     def check_set(name: str, g: Counter[Any], p: Counter[Any]) -> None:
         report.sets[name].add(g, p)
         if g != p:
-            notes.append(f"{name}: missing {sorted(map(str, (g - p).elements()))} extra {sorted(map(str, (p - g).elements()))}")
+            notes.append(
+                f"{name}: missing {sorted(map(str, (g - p).elements()))} extra {sorted(map(str, (p - g).elements()))}"
+            )
 
     check_set("references", _reference_items(gold["references"]), _reference_items(pred["references"]))
     check_set("dates", Counter(gold["dates"]["all"]), Counter(pred["dates"]["all"]))
@@ -167,9 +185,8 @@ def score_document(report: Report, doc_id: str, gold: dict[str, Any], pred: dict
         if not ok:
             notes.append(f"{name}: want {g!r} got {p!r}")
 
-    norm = lambda v: _ws(v) if isinstance(v, str) else v  # noqa: E731
-    check("primary_reference", norm(gold["references"]["primary"]), norm(pred["references"]["primary"]))
-    check("publication_id", norm(gold["references"]["publication_id"]), norm(pred["references"]["publication_id"]))
+    check("primary_reference", _norm(gold["references"]["primary"]), _norm(pred["references"]["primary"]))
+    check("publication_id", _norm(gold["references"]["publication_id"]), _norm(pred["references"]["publication_id"]))
     check("outcome", gold["outcome"], pred["outcome"])
     for role in ("request", "response", "published"):
         check("date_roles", gold["dates"][role], pred["dates"][role])

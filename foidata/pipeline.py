@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -24,6 +25,7 @@ from foidata.schemas import (
     ReferenceRecord,
     ResponseRecord,
 )
+from foidata.schemas.records import DateRole, Law, Outcome, ReferenceKind, Stage
 
 
 @dataclass
@@ -52,7 +54,7 @@ def error_row(
     return ErrorRecord(
         source=source,
         content_sha256=sha,
-        stage=stage,  # type: ignore[arg-type]
+        stage=cast(Stage, stage),
         error_type=error_type,
         reason=reason,
         extractor_version=EXTRACTOR_VERSION,
@@ -66,7 +68,7 @@ def build_rows(
 ) -> dict[str, list[BaseModel]]:
     """Validated rows for every table from one document's facts. Raises ValidationError on a bad value."""
     rid = response_id(doc.source)
-    prov = {
+    prov: dict[str, Any] = {
         "source": doc.source,
         "content_sha256": doc.content_sha256,
         "extractor_version": EXTRACTOR_VERSION,
@@ -84,7 +86,7 @@ def build_rows(
         request_date=facts.date_for("request"),
         response_date=facts.date_for("response"),
         published_date=facts.date_for("published"),
-        outcome=facts.outcome,  # type: ignore[arg-type]
+        outcome=cast(Outcome | None, facts.outcome),
         question_count=facts.question_count,
         keywords=list(facts.keywords),
         page_count=doc.page_count,
@@ -92,21 +94,21 @@ def build_rows(
     )
     refs = [
         ReferenceRecord(
-            **prov, response_id=rid, kind=r.kind, value=r.value,  # type: ignore[arg-type]
+            **prov, response_id=rid, kind=cast(ReferenceKind, r.kind), value=r.value,
             span_start=r.span.start, span_end=r.span.end,
         )
         for r in facts.references
     ]
     dates = [
         DateRecord(
-            **prov, response_id=rid, date=d.value, role=d.role, text=d.span.text,  # type: ignore[arg-type]
+            **prov, response_id=rid, date=d.value, role=cast(DateRole | None, d.role), text=d.span.text,
             span_start=d.span.start, span_end=d.span.end,
         )
         for d in facts.dates
     ]
     exemptions = [
         ExemptionRecord(
-            **prov, response_id=rid, law=e.law, section=e.section,  # type: ignore[arg-type]
+            **prov, response_id=rid, law=cast(Law, e.law), section=e.section,
             provision=e.provision, name=e.name, cited_as=e.span.text,
             span_start=e.span.start, span_end=e.span.end,
         )

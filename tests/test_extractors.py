@@ -57,14 +57,20 @@ def test_references(text: str, primary: str | None, publication: str | None, cit
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Dated: 31 Jul 2015\nDate of request:   24/04/2012\nDate of response:   18/05/2012",
-         [("2015-07-31", "published"), ("2012-04-24", "request"), ("2012-05-18", "response")]),
+        (
+            "Dated: 31 Jul 2015\nDate of request:   24/04/2012\nDate of response:   18/05/2012",
+            [("2015-07-31", "published"), ("2012-04-24", "request"), ("2012-05-18", "response")],
+        ),
         ("Date Responded 18 September 2018", [("2018-09-18", "response")]),
-        ("Requested Mon 13 March 2023\nResponded Mon 27 March 20231. Which software?",
-         [("2023-03-13", "request"), ("2023-03-27", "response")]),
+        (
+            "Requested Mon 13 March 2023\nResponded Mon 27 March 20231. Which software?",
+            [("2023-03-13", "request"), ("2023-03-27", "response")],
+        ),
         ("Date: 09/03/26\nEnquiry Reference: 121- 26", [("2026-03-09", "response")]),
-        ("Original decision = 3rd October 2017 and the Internal Review (IR) Decision = 30th\nJanuary 2018.",
-         [("2017-10-03", None), ("2018-01-30", "response")]),
+        (
+            "Original decision = 3rd October 2017 and the Internal Review (IR) Decision = 30th\nJanuary 2018.",
+            [("2017-10-03", None), ("2018-01-30", "response")],
+        ),
         ("This letter concerns your request, which we received on 10th February 2023.", [("2023-02-10", "request")]),
         ("We refer to your Freedom of Information Act request of 23 May 2013.", [("2013-05-23", "request")]),
         ("16 April 2021\n21 April 2021", [("2021-04-16", None), ("2021-04-21", None)]),
@@ -85,29 +91,60 @@ def test_dates(text: str, expected: list[tuple[str, str | None]]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The 20/21 capital programme is £6.8m across many projects. The future capital programme for 21/22 is "
-         "c£4.9m across a portfolio.",
-         [("6800000.00", False, "2020/21", "capital programme"), ("4900000.00", True, "2021/22", "capital programme")]),
+        (
+            "The 20/21 capital programme is £6.8m across many projects. The future capital programme for 21/22 is "
+            "c£4.9m across a portfolio.",
+            [
+                ("6800000.00", False, "2020/21", "capital programme"),
+                ("4900000.00", True, "2021/22", "capital programme"),
+            ],
+        ),
         ("In 2022 the force spent £471,332 on printers.", [("471332.00", False, "2022", "printers")]),
-        ("Year\nPostage Spend\n2018\n£512,030.50\n2019\n£466,364.52\nTotal\n£978,395.02",
-         [("512030.50", False, "2018", None), ("466364.52", False, "2019", None), ("978395.02", False, None, None)]),
-        ("ICT capital programme 2018/19        £000s     New / On-going\n\nDigital Policing        450      New\n\n"
-         "Mobile Technology       2,933    On-going",
-         [("450000.00", False, "2018/19", "Digital Policing"), ("2933000.00", False, "2018/19", "Mobile Technology")]),
-        ("Revenue Budget 2022/23 |\nRevenue Budget 2023/24 |\n|\n£ |\n£ |\n|\nForensics Unit |\n698,963 |\n783,374 |",
-         [("698963.00", False, "2022/23", "Forensics Unit"), ("783374.00", False, "2023/24", "Forensics Unit")]),
-        ("|\n2020/21 |\n£ 321,194.66 |\n|\n2021/22 |\n£ 273,157.41 |",
-         [("321194.66", False, "2020/21", None), ("273157.41", False, "2021/22", None)]),
-        ("2014/2015\n\n  • Supplier One Ltd., £3,416.00\n  • Supplier Two Ltd., £21, 984.00",
-         [("3416.00", False, "2014/15", "Supplier One Ltd"), ("21984.00", False, "2014/15", "Supplier Two Ltd")]),
-        ("23/24 - £31,075\n24/25 - £31,460", [("31075.00", False, "2023/24", None), ("31460.00", False, "2024/25", None)]),
-        ("it would exceed the appropriate limit, which currently stands at £450. It would take 450 hours.",
-         [("450.00", False, None, "FOI appropriate cost limit")]),
-        ("Q4. What did you spend on printers in 2022?\nQ3. Zero\nQ4a & b. The spend on printers was £67,475.04.",
-         [("67475.04", False, "2022", None)]),
-        ("About 2.5 million pounds was spent, and tickets cost 45p each; the template says £…k.",
-         [("2500000.00", True, None, None), ("0.45", False, None, None)]),
-        ("We hold a £70k reserve and a budget of £2-3m.", [("70000.00", False, None, None), ("2000000.00", False, None, None)]),
+        (
+            "Year\nPostage Spend\n2018\n£512,030.50\n2019\n£466,364.52\nTotal\n£978,395.02",
+            [("512030.50", False, "2018", None), ("466364.52", False, "2019", None), ("978395.02", False, None, None)],
+        ),
+        (
+            "ICT capital programme 2018/19        £000s     New / On-going\n\nDigital Policing        450      New\n\n"
+            "Mobile Technology       2,933    On-going",
+            [
+                ("450000.00", False, "2018/19", "Digital Policing"),
+                ("2933000.00", False, "2018/19", "Mobile Technology"),
+            ],
+        ),
+        (
+            "Revenue Budget 2022/23 |\nRevenue Budget 2023/24 |\n|\n£ |\n£ |\n|\n"
+            "Forensics Unit |\n698,963 |\n783,374 |",
+            [("698963.00", False, "2022/23", "Forensics Unit"), ("783374.00", False, "2023/24", "Forensics Unit")],
+        ),
+        (
+            "|\n2020/21 |\n£ 321,194.66 |\n|\n2021/22 |\n£ 273,157.41 |",
+            [("321194.66", False, "2020/21", None), ("273157.41", False, "2021/22", None)],
+        ),
+        (
+            "2014/2015\n\n  • Supplier One Ltd., £3,416.00\n  • Supplier Two Ltd., £21, 984.00",
+            [("3416.00", False, "2014/15", "Supplier One Ltd"), ("21984.00", False, "2014/15", "Supplier Two Ltd")],
+        ),
+        (
+            "23/24 - £31,075\n24/25 - £31,460",
+            [("31075.00", False, "2023/24", None), ("31460.00", False, "2024/25", None)],
+        ),
+        (
+            "it would exceed the appropriate limit, which currently stands at £450. It would take 450 hours.",
+            [("450.00", False, None, "FOI appropriate cost limit")],
+        ),
+        (
+            "Q4. What did you spend on printers in 2022?\nQ3. Zero\nQ4a & b. The spend on printers was £67,475.04.",
+            [("67475.04", False, "2022", None)],
+        ),
+        (
+            "About 2.5 million pounds was spent, and tickets cost 45p each; the template says £…k.",
+            [("2500000.00", True, None, None), ("0.45", False, None, None)],
+        ),
+        (
+            "We hold a £70k reserve and a budget of £2-3m.",
+            [("70000.00", False, None, None), ("2000000.00", False, None, None)],
+        ),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
@@ -127,9 +164,11 @@ def test_money_range_keeps_upper_end() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("No further information will be provided under these exemptions:\nSection 31(1)(a)(b) Law Enforcement\n"
-         "Section 40(2) in conjunction with Section 40(3A)(a) Personal Information\nSection 31 Law Enforcement",
-         ["31(1)(a)", "31(1)(b)", "40(2)", "40(3A)(a)"]),
+        (
+            "No further information will be provided under these exemptions:\nSection 31(1)(a)(b) Law Enforcement\n"
+            "Section 40(2) in conjunction with Section 40(3A)(a) Personal Information\nSection 31 Law Enforcement",
+            ["31(1)(a)", "31(1)(b)", "40(2)", "40(3A)(a)"],
+        ),
         ("Full Refusal with Section 12 and Section 17 Exemptions", ["12"]),
         ("Section 31(1) (a) (b) – Law Enforcement", ["31(1)(a)", "31(1)(b)"]),
         ("exempt under section 31 (1) (a) of the FOI Act", ["31(1)(a)"]),
@@ -137,10 +176,16 @@ def test_money_range_keeps_upper_end() -> None:
         ("Section 12 – Excess Cost\nThe exemption is at Section 12(1) of the Act.", ["12(1)"]),
         ("Would prejudice commercial interests (S.43(2)). Section 43 of the Act - Commercial Interests", ["43(2)"]),
         ("the arguments relied on under Section 31 at the original decision were set aside at review.", []),
-        ("You asked for:\nIf this exceeds the cost limit in Section 12, please advise me under Section 16.\n"
-         "Our Response:\nIt is exempt by virtue of section 21(1) and section 22(1).", ["21(1)", "22(1)"]),
-        ("we rely on Sections “21 Information accessible to applicant by other means (1) Information which is "
-         "reasonably accessible", ["21(1)"]),
+        (
+            "You asked for:\nIf this exceeds the cost limit in Section 12, please advise me under Section 16.\n"
+            "Our Response:\nIt is exempt by virtue of section 21(1) and section 22(1).",
+            ["21(1)", "22(1)"],
+        ),
+        (
+            "we rely on Sections “21 Information accessible to applicant by other means (1) Information which is "
+            "reasonably accessible",
+            ["21(1)"],
+        ),
         ("Refused under regulation 12(5)(e) of the EIR.", ["12(5)(e)"]),
         ("Section 117 of the Mental Health Act and section 40 of the Data Protection Act 2018 apply.", []),
         ("withheld under Section 31(1)(a) and (b)", ["31(1)(a)", "31(1)(b)"]),
@@ -166,15 +211,27 @@ def outcome(text: str) -> str | None:
         ("Part Disclosure with Section 31(1)(a)(b) and Section 40(2) Exemptions", "part_disclosure"),
         ("Full Refusal with Section 12 and Section 17 Exemptions", "refused"),
         ("Exemption - Section 12(1)\nRefusal - Section 17(5) of FOIA", "refused"),
-        ("Response – The force will neither confirm nor deny whether it holds the information, by virtue of "
-         "Section 31(1)(a)", "ncnd"),
-        ("Answer\n23/24 - £31,075\nThe force will neither confirm nor deny whether it holds any further "
-         "information by virtue of Section 23(5)", "part_disclosure"),
+        (
+            "Response – The force will neither confirm nor deny whether it holds the information, by virtue of "
+            "Section 31(1)(a)",
+            "ncnd",
+        ),
+        (
+            "Answer\n23/24 - £31,075\nThe force will neither confirm nor deny whether it holds any further "
+            "information by virtue of Section 23(5)",
+            "part_disclosure",
+        ),
         ("Response\nThis information is not held by the force.", "not_held"),
-        ("You asked:\n1. What is your IT budget?\nIn Response:\nI can release the information located to you as "
-         "follows.\n1. Approved capital budget 2018/19 is £16,384,000", "full_disclosure"),
-        ("In response:\nI can confirm the force holds the information, but it cannot be released. We cannot "
-         "provide the information requested.", "refused"),
+        (
+            "You asked:\n1. What is your IT budget?\nIn Response:\nI can release the information located to you as "
+            "follows.\n1. Approved capital budget 2018/19 is £16,384,000",
+            "full_disclosure",
+        ),
+        (
+            "In response:\nI can confirm the force holds the information, but it cannot be released. We cannot "
+            "provide the information requested.",
+            "refused",
+        ),
         ("Request\nI want the reports on facial recognition.", None),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
@@ -191,8 +248,11 @@ def test_outcome(text: str, expected: str | None) -> None:
         ("Request 1 - 5:\nPlease supply\nResponse 1:\nYes", 5),
         ("On Question 4, we cannot state the total.", 0),
         ("Request:\nPlease list drones\nResponse:\nQ1, Q2, Q3 and Q6 are withheld.\nQ4. Yes\nQ5. No\nQ6d. Yes", 6),
-        ("You asked for:\n  1. The total budget since 2015.\nOur Response:\n21. Information accessible\n"
-         "  1. Information reasonably accessible\n  2. For the purposes", 1),
+        (
+            "You asked for:\n  1. The total budget since 2015.\nOur Response:\n21. Information accessible\n"
+            "  1. Information reasonably accessible\n  2. For the purposes",
+            1,
+        ),
         ("1) Name?\n2) Contracts?\na) describe\n10) Agreement?\n11) Assurance?\n12) Remote staff?", 5),
         ("a) states that fact\nb) specifies the exemption", 0),
     ],
@@ -203,10 +263,17 @@ def test_questions(text: str, expected: int) -> None:
 
 
 def test_keywords_body_and_attachments() -> None:
-    text = ("Cookies notice\nICT, Internal, Plans, Strategy, Capital, Programme, Budget,\nPUB 1169\n"
-            "FOI 15435 Strategy Document.pdf\nEssex Police holds the information. Essex Police will not divulge.")
-    doc = Document(source="x.html", content_sha256="0" * 64, media_type="text/html", text=text,
-                   links=(Link("Org chart", "https://www.essex.police.uk/SysSiteAssets/foi-media/chart.pdf"),))
+    text = (
+        "Cookies notice\nICT, Internal, Plans, Strategy, Capital, Programme, Budget,\nPUB 1169\n"
+        "FOI 15435 Strategy Document.pdf\nEssex Police holds the information. Essex Police will not divulge."
+    )
+    doc = Document(
+        source="x.html",
+        content_sha256="0" * 64,
+        media_type="text/html",
+        text=text,
+        links=(Link("Org chart", "https://www.essex.police.uk/SysSiteAssets/foi-media/chart.pdf"),),
+    )
     assert find_keywords(text)[:3] == ["ICT", "Internal", "Plans"]
     assert find_body(text) == "Essex Police"
     attachments = {(a.name, a.file_type) for a in find_attachments(doc)}

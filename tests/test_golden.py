@@ -9,36 +9,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
+from tests_support import comparable
 
 from foidata.document import text_document
 from foidata.evaluate import facts_to_label
 from foidata.extractors import extract_response
-from foidata.extractors.periods import normalise_period
 
 FIXTURES = Path(__file__).parent / "fixtures" / "responses"
 CASES = sorted(FIXTURES.glob("*.json"))
-
-
-def comparable(label: dict[str, Any]) -> dict[str, Any]:
-    """The fields foidata must get exactly right (names and subjects are free text, left out)."""
-    return {
-        "references": {
-            "primary": label["references"]["primary"],
-            "publication_id": label["references"]["publication_id"],
-            "others": sorted(label["references"]["others"]),
-        },
-        "dates": label["dates"],
-        "outcome": label["outcome"],
-        "exemptions": sorted((e["law"], p) for e in label["exemptions"] for p in e["provisions"]),
-        "money": [
-            (round(float(m["value_gbp"]), 2), m["approximate"], normalise_period(m["period"]))
-            for m in label["money"]
-        ],
-        "questions": label["questions"],
-    }
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
