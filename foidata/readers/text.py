@@ -1,0 +1,140 @@
+"""Plain text: decode bytes robustly and normalise whitespace, so extractors see one kind of text.
+
+Decoding order: a BOM; a declared charset (HTML only); strict UTF-8; UTF-16 without a BOM; strict cp1252;
+charset-normalizer's best guess; cp1252 with replacement. cp1252 is tried before charset-normalizer on
+purpose: on short Windows-1252 text (a UK letter with "£450") charset-normalizer guesses cp932 or cp1250
+and turns "£" into "｣" or "Ł", and cp1252 is by far the commonest non-UTF-8 encoding of UK public bodies.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+from foidata.document import MEDIA_TEXT, Document, sha256_hex
+from foidata.readers.errors import ReadError
+
+# Longest BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Labels browsers treat as windows-1252 (WHATWG Encoding Standard): a page declaring latin-1 is cp1252.
+CP1252_ALIASES = frozenset(
+    {"ascii", "us-ascii", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "iso_8859-1", "l1", "windows-1252",
+     "cp1252", "x-cp1252", "cp819", "ibm819"}
+)
+
+# Unicode spaces that become a plain space; invisible format characters that are dropped.
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_TRANSLATE = {ord(c): " " for c in _SPACES} | {ord(c): None for c in _INVISIBLE}
+_TRANSLATE |= {0x2028: "\n", 0x2029: "\n", 0x0085: "\n"}
+_KEEP_CONTROLS = frozenset("\n\t\f")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Share of control characters (after decoding) above which the bytes are treated as binary junk.
+BINARY_CONTROL_RATIO = 0.10
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark announces and the BOM's length, or None."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
+def looks_like_utf16(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when BOM-less bytes look like mostly-ASCII UTF-16 (NUL every other byte)."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    pairs = len(sample) // 2
+    even_nuls = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
+    odd_nuls = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
+    if odd_nuls > 0.4 * pairs and even_nuls < 0.05 * pairs:
+        return "utf-16-le"
+    if even_nuls > 0.4 * pairs and odd_nuls < 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Decode bytes to str, never raising: see the module docstring for the order tried.
+
+    >>> decode_bytes("£450".encode("cp1252"))
+    '£450'
+    """
+    bom = bom_encoding(data)
+    if bom is not None:
+        encoding, skip = bom
+        return data[skip:].decode(encoding, errors="replace")
+    if declared:
+        label = declared.strip().lower()
+        text = _strict(data, "cp1252" if label in CP1252_ALIASES else label)
+        if text is not None:
+            return text
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return text
+    utf16 = looks_like_utf16(data)
+    if utf16 is not None:
+        return data.decode(utf16, errors="replace")
+    text = _strict(data, "cp1252")
+    if text is not None:
+        return text
+    best = from_bytes(data[:200_000]).best()
+    if best is not None:
+        text = _strict(data, best.encoding)
+        if text is not None:
+            return text
+    return data.decode("cp1252", errors="replace")
+
+
+def normalise_text(text: str) -> str:
+    r"""Newlines to \n, Unicode spaces to ' ', drop NULs, other controls and invisible format characters.
+
+    Tabs, newlines and form feeds (page breaks) are kept.
+
+    >>> normalise_text("a\r\nb\rc\u00a0d\x00e")
+    'a\nb\nc de'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_TRANSLATE)
+    return _CONTROL_RE.sub("", text)
+
+
+def control_ratio(text: str) -> float:
+    """Share of characters that are control characters other than whitespace (a sign of binary data)."""
+    if not text:
+        return 0.0
+    controls = sum(
+        1 for ch in text if (ch not in _KEEP_CONTROLS and ch != "\r" and unicodedata.category(ch) == "Cc")
+    )
+    return controls / len(text)
+
+
+def read_text(data: bytes, source: str) -> Document:
+    """Bytes of a plain-text file -> `Document` (media type text/plain)."""
+    decoded = decode_bytes(data)
+    sample = decoded[:20_000]
+    if control_ratio(sample) > BINARY_CONTROL_RATIO:
+        raise ReadError("binary", "content is binary data, not a PDF, HTML or text document")
+    text = normalise_text(decoded)
+    if not text.strip():
+        raise ReadError("empty", "the document is empty (no text, only whitespace)")
+    return Document(source=source, content_sha256=sha256_hex(data), media_type=MEDIA_TEXT, text=text)
