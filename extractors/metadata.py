@@ -15,7 +15,8 @@ _FILE_NAME = re.compile(rf"^[ \t]*(?P<name>[^\n]{{1,150}}?\.(?P<ext>{'|'.join(FI
                         re.IGNORECASE | re.MULTILINE)
 NOISE = re.compile(
     r"cookie|leave this site|escape key|skip to|accessibility|javascript|beta|feedback|technical problem"
-    r"|emergency|general enquiries|^\s*monday|improving things|new website|^\W*$",
+    r"|emergency|general enquiries|^\s*monday|improving things|new website|^\W*$"
+    r"|telephone|e-?mail|\btel\b|\bfax\b|@|disclosure\s+log\s*$|^(?:foi|freedom\s+of\s+information)\s+request\s*[(:]",
     re.IGNORECASE,
 )
 BODY = re.compile(

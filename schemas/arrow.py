@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -58,7 +59,7 @@ def arrow_schema(model: type[BaseModel], table: str = "") -> pa.Schema:
     return pa.schema(fields, metadata=meta)
 
 
-def data_dictionary(tables: dict[str, type[BaseModel]]) -> str:
+def data_dictionary(tables: Mapping[str, type[BaseModel]]) -> str:
     """Markdown tables describing every column of every table (used for the README and `foidata schema`)."""
     out: list[str] = []
     for table, model in tables.items():

@@ -59,12 +59,12 @@ class ResponseRecord(Provenance):
     text_chars: int = Field(ge=0, description="Length of the document's extracted text in characters.")
 
 
-class SpanMixin(Row):
+class SpanMixin(Provenance):
     span_start: int = Field(ge=0, description="Start offset of the value's text in the document text.")
     span_end: int = Field(ge=0, description="End offset (exclusive) of the value's text in the document text.")
 
 
-class ReferenceRecord(Provenance, SpanMixin):
+class ReferenceRecord(SpanMixin):
     """A reference number printed in a response."""
 
     response_id: str = Field(description="The response this reference belongs to.")
@@ -74,7 +74,7 @@ class ReferenceRecord(Provenance, SpanMixin):
     value: str = Field(description="The reference as printed, without a leading word such as FOI or Ref.")
 
 
-class DateRecord(Provenance, SpanMixin):
+class DateRecord(SpanMixin):
     """A full calendar date printed in a response."""
 
     response_id: str = Field(description="The response this date belongs to.")
@@ -83,7 +83,7 @@ class DateRecord(Provenance, SpanMixin):
     text: str = Field(description="The date as printed.")
 
 
-class ExemptionRecord(Provenance, SpanMixin):
+class ExemptionRecord(SpanMixin):
     """One statutory provision a response applies to withhold, refuse or neither confirm nor deny."""
 
     response_id: str = Field(description="The response applying the provision.")
@@ -94,7 +94,7 @@ class ExemptionRecord(Provenance, SpanMixin):
     cited_as: str = Field(description="The citation as printed where first found.")
 
 
-class MoneyRecord(Provenance, SpanMixin):
+class MoneyRecord(SpanMixin):
     """An amount of money printed in a response, with what it pays for and when."""
 
     response_id: str = Field(description="The response the amount appears in.")

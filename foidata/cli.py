@@ -1,0 +1,335 @@
+"""The `foidata` command: a thin shell over `foidata.flows`, `foidata.output` and `foidata.schemas`.
+
+Exit status: 0 success; 1 an error, reported on one line; 2 a usage error; 3 (ingest, demo) the run finished
+but some documents could not be read (they are listed in the `errors` table).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import errno
+import importlib.resources
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+import duckdb
+from pydantic import BaseModel
+
+from foidata import __version__
+from foidata.flows import DEFAULT_BATCH_SIZE, IngestSummary, set_prefect_env_defaults
+from foidata.output import DatasetError, connect
+from foidata.schemas import TABLES, data_dictionary
+
+EXIT_DOCUMENTS_FAILED = 3
+DEFAULT_DEMO_OUT = "data/demo"
+MAX_CELL = 60  # characters shown per cell in --format table; csv and json are never cut
+
+DEMO_QUERIES: tuple[tuple[str, str], ...] = (
+    (
+        "Responses per body",
+        """SELECT coalesce(body, '(not stated)') AS body, count(*) AS responses
+           FROM responses GROUP BY ALL ORDER BY responses DESC, body""",
+    ),
+    (
+        "Exemptions by section",
+        """SELECT law, section, min(name) AS name, count(DISTINCT response_id) AS responses, count(*) AS citations
+           FROM exemptions GROUP BY law, section
+           ORDER BY responses DESC, law, try_cast(section AS INTEGER), section""",
+    ),
+    (
+        "Money by body and period",
+        """SELECT coalesce(r.body, '(not stated)') AS body, coalesce(m.period, '(none stated)') AS period,
+                  m.currency, count(*) AS amounts, sum(m.amount) AS total, max(m.amount) AS largest
+           FROM money AS m JOIN responses AS r USING (response_id)
+           GROUP BY ALL ORDER BY body, period, m.currency""",
+    ),
+)
+
+
+class _Group(click.Group):
+    """Turns the library's errors about the user's files and data into one-line messages (exit 1)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DatasetError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # `foidata query ... | head`: click handles it
+                raise
+            raise click.ClickException(_one_line(exc)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="foidata")
+def cli() -> None:
+    """Published UK FOI responses into validated, queryable Parquet datasets.
+
+    \b
+    Example: foidata ingest responses/ --out data/foi
+    """
+    # Before anything imports Prefect: quiet, offline-friendly defaults the user can override.
+    set_prefect_env_defaults()
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+    help="Dataset directory; created if missing. Query DIR/current/<table>.parquet.",
+)
+@click.option(
+    "--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
+    help="Documents per Prefect task.",
+)
+def ingest(paths: tuple[str, ...], out_dir: str, batch_size: int) -> None:
+    """Read FOI responses (HTML, PDF, text; files or folders) into the dataset in --out.
+
+    Documents already in the dataset unchanged are skipped; a changed document replaces its old rows.
+    Every run that changes something writes a new version and keeps the two before it.
+    Exits 0 if every document was read, 3 if some failed (see the errors table), 1 on other errors.
+
+    \b
+    Example: foidata ingest responses/ reply.pdf --out data/foi
+    """
+    started = time.monotonic()
+    summary = _run_flow(paths, out_dir, batch_size)
+    _print_summary(summary, started)
+    if not summary.ok:
+        click.get_current_context().exit(EXIT_DOCUMENTS_FAILED)
+
+
+@cli.command()
+@click.option(
+    "--out", "out_dir", default=DEFAULT_DEMO_OUT, show_default=True,
+    type=click.Path(file_okay=False, path_type=str), help="Dataset directory for the demo.",
+)
+def demo(out_dir: str) -> None:
+    """Ingest the bundled sample corpus and summarise it with DuckDB.
+
+    The sample responses are invented (real bodies, real layouts, illustrative facts). Exits like ingest.
+
+    \b
+    Example: foidata demo --out data/demo
+    """
+    started = time.monotonic()
+    summary = _run_flow([str(sample_texts())], out_dir, DEFAULT_BATCH_SIZE)
+    _print_summary(summary, started)
+    con = connect(out_dir)
+    for title, sql in DEMO_QUERIES:
+        cursor = con.execute(sql)
+        click.echo(f"\n{title}")
+        click.echo(_render_table(_columns(cursor), cursor.fetchall()))
+    if not summary.ok:
+        click.get_current_context().exit(EXIT_DOCUMENTS_FAILED)
+
+
+@cli.command()
+@click.argument("sql")
+@click.option(
+    "--data", "data_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+    help="Dataset directory (the --out of ingest).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+    help="table for people; csv or json (an array of objects, money as exact strings) for programs.",
+)
+def query(sql: str, data_dir: str, fmt: str) -> None:
+    """Run SQL (DuckDB) over the dataset; each table is a view of the same name.
+
+    Tables: responses, "references" (quoted: an SQL keyword), dates, exemptions, money, attachments, errors.
+    `foidata schema` describes every column.
+
+    \b
+    Example: foidata query "SELECT body, count(*) AS n FROM responses GROUP BY body" --data data/foi
+    """
+    con = connect(data_dir)
+    try:
+        cursor = con.execute(sql)
+        columns = _columns(cursor)
+        rows = cursor.fetchall() if columns else []
+    except duckdb.Error as exc:
+        # DuckDB appends the statement with a caret under the fault; the first line says what is wrong.
+        raise click.ClickException(f"SQL: {_one_line(str(exc).strip().splitlines()[0])}") from None
+    if not columns:
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_plain(value) for value in row] for row in rows)
+    elif fmt == "json":
+        objects = [json.dumps(dict(zip(columns, row, strict=True)), default=_json_value) for row in rows]
+        click.echo("[\n" + ",\n".join(objects) + "\n]" if objects else "[]")
+    else:
+        click.echo(_render_table(columns, rows))
+
+
+@cli.command()
+def schema() -> None:
+    """Print the data dictionary: every table and column, its type and meaning (Markdown).
+
+    \b
+    Example: foidata schema > DATA_DICTIONARY.md
+    """
+    tables: dict[str, type[BaseModel]] = dict(TABLES)  # data_dictionary wants a dict of BaseModel types
+    click.echo(data_dictionary(tables))
+
+
+# ---- foidata eval ------------------------------------------------------------------------------------------
+
+
+@cli.command("eval")
+@click.option(
+    "--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder with texts/<id>.txt|.html|.pdf and labels/<id>.json.",
+)
+@click.option(
+    "--predictions", "predictions_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Also write one <id>.json per document here, in the gold-label format.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--mistakes", is_flag=True, help="List every field a document got wrong.")
+def eval_(gold_dir: Path, predictions_dir: Path | None, as_json: bool, mistakes: bool) -> None:
+    """Score the extraction `ingest` runs against gold labels (no Prefect).
+
+    Prints precision, recall and F1 for references, dates, exemptions and money, and accuracies for the
+    primary reference, outcome, date roles, questions and money period and approximate flag.
+
+    \b
+    Example: foidata eval --gold ../shared/corpus/dev --predictions out/predictions
+    """
+    from foidata.evaluate import evaluate, format_report
+
+    if not (gold_dir / "labels").is_dir():
+        raise click.ClickException(f"{gold_dir}: no labels/ folder (expected labels/<id>.json and texts/<id>.*)")
+    report = evaluate(gold_dir, predictions_dir)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        click.echo(format_report(report, show_mistakes=mistakes))
+
+
+def main() -> None:
+    cli(prog_name="foidata")
+
+
+def sample_texts() -> Path:
+    """The bundled sample corpus folder, `foidata/sample/texts/`."""
+    texts = importlib.resources.files("foidata") / "sample" / "texts"
+    if not isinstance(texts, Path) or not texts.is_dir():
+        raise click.ClickException("the sample corpus (foidata/sample/texts) is not installed with this foidata")
+    return texts
+
+
+def _run_flow(paths: Sequence[str], out_dir: str, batch_size: int) -> IngestSummary:
+    from foidata.flows.prefect_flow import ingest_flow  # imports Prefect, so only once the env is set
+
+    quiet = os.environ.get("PREFECT_LOGGING_LEVEL", "").upper() not in {"DEBUG", "INFO"}
+    run_loggers = [logging.getLogger(name) for name in _PREFECT_RUN_LOGGERS] if quiet else []
+    reported = _ReportedErrorsFilter()
+    for logger in run_loggers:
+        logger.addFilter(reported)
+    try:
+        summary: IngestSummary = ingest_flow(list(paths), out_dir, batch_size)
+    finally:
+        for logger in run_loggers:
+            logger.removeFilter(reported)
+    return summary
+
+
+_PREFECT_RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
+
+
+class _ReportedErrorsFilter(logging.Filter):
+    """Drops Prefect's tracebacks (and the state messages repeating them) for errors this command reports
+    itself in one line: a locked or incompatible dataset, a full disk. Bugs keep their Prefect logs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, DatasetError | OSError):
+            self.seen.add(str(error))
+            return False
+        message = record.getMessage()
+        return not any(text in message for text in self.seen)
+
+
+def _print_summary(s: IngestSummary, started: float) -> None:
+    version = f"new version {s.run_id}" if s.version_written else "unchanged, no new version written"
+    click.echo(f"Dataset {s.dataset}: {version}")
+    click.echo(
+        f"Documents: {s.documents_seen} seen, {s.skipped_unchanged} unchanged, "
+        f"{s.processed} processed, {s.failed} failed"
+    )
+    if s.failures:
+        click.echo("Failed (stage/kind, documents, first example):")
+        width = max(len(f"{g.stage}/{g.error_type}") for g in s.failures)
+        for g in s.failures:
+            click.echo(f"  {f'{g.stage}/{g.error_type}':<{width}}  {g.documents:>4}  {g.example}")
+    if s.still_failing_unchanged:
+        click.echo(f"{s.still_failing_unchanged} unchanged document(s) failed before and were not retried.")
+    rows = ", ".join(
+        f"{table} {n}" + (f" (+{s.rows_added[table]})" if s.rows_added.get(table) else "")
+        for table, n in s.dataset_rows.items()
+    )
+    click.echo(f"Rows: {rows}")
+    took = time.monotonic() - started
+    click.echo(f"Took {took:.1f} s ({s.seconds:.1f} s ingesting, the rest starting and stopping Prefect).")
+    click.echo(f'Query it: foidata query "SELECT * FROM responses" --data {s.dataset}')
+
+
+def _columns(cursor: duckdb.DuckDBPyConnection) -> list[str]:
+    return [str(d[0]) for d in cursor.description or []]
+
+
+def _plain(value: Any) -> str:
+    """A value as CSV or table text: NULL as empty, lists as JSON, dates ISO, money exact."""
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, default=_json_value, ensure_ascii=False)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)  # exact: a float would turn 0.1 + 0.2 pence into noise
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _render_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    def cell(value: Any) -> str:
+        text = "NULL" if value is None else _plain(value).replace("\r", " ").replace("\n", " ")
+        return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+    cells = [[cell(v) for v in row] for row in rows]
+    numeric = [bool(rows) and all(isinstance(r[i], int | float | Decimal) or r[i] is None for r in rows)
+               for i in range(len(columns))]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True))
+
+    out = [line(columns), "  ".join("-" * w for w in widths), *(line(r) for r in cells)]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(text.rstrip() for text in out)
+
+
+def _one_line(exc: BaseException | str) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__

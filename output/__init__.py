@@ -1,0 +1,43 @@
+"""The dataset on disk: versioned Parquet files behind an atomically swapped `current` symlink.
+
+```
+DIR/current -> versions/<run_id>        what users query: DIR/current/money.parquet
+DIR/versions/<run_id>/<table>.parquet   one zstd file per table, Arrow schema from foidata.schemas
+DIR/versions/<run_id>/manifest.json     versions, row counts, sha256 of every file
+```
+"""
+
+from foidata.output.dataset import (
+    CURRENT,
+    KEEP_PREVIOUS,
+    MANIFEST,
+    VERSIONS,
+    DatasetError,
+    DatasetNotFound,
+    FileEntry,
+    Manifest,
+    commit,
+    current_version_dir,
+    read_manifest,
+)
+from foidata.output.read import Dataset, connect, failed_sources, known_documents, open_dataset, read_table
+
+__all__ = [
+    "CURRENT",
+    "KEEP_PREVIOUS",
+    "MANIFEST",
+    "VERSIONS",
+    "Dataset",
+    "DatasetError",
+    "DatasetNotFound",
+    "FileEntry",
+    "Manifest",
+    "commit",
+    "connect",
+    "current_version_dir",
+    "failed_sources",
+    "known_documents",
+    "open_dataset",
+    "read_manifest",
+    "read_table",
+]
