@@ -310,6 +310,9 @@ _STOP = {
     "at",
     "by",
 }
+# Words that qualify a subject without changing what it is: "the planned capital programme" is a capital programme.
+_MODIFIERS = {"future", "current", "approved", "planned", "proposed", "indicative", "forecast", "estimated", "overall",
+              "in", "latest", "revised", "agreed", "draft"}
 _VERB_BEFORE = re.compile(
     r"\b(?:is|was|are|were|of|totall?ed|totals|cost|costs|came\s+to|amounted\s+to|stands\s+at"
     r"|at|be|:|-|–|=)\s*$",
@@ -322,7 +325,7 @@ def _clean_subject(words: str) -> str | None:
     for span, _ in reversed(find_periods(words)):
         words = words[: span.start] + " " + words[span.end :]
     tokens = re.findall(r"[A-Za-z][\w&/'’.-]*", words)
-    while tokens and tokens[0].lower() in _STOP | {"future", "current", "approved", "in"}:
+    while tokens and tokens[0].lower() in _STOP | _MODIFIERS:
         tokens.pop(0)
     while tokens and tokens[-1].lower() in _STOP | {"on", "from", "during", "fy"}:
         tokens.pop()
