@@ -17,8 +17,18 @@ RESPONSE_HEADING = re.compile(
 )
 
 
+# A requester's letter (WhatDoTheyKnow threads): "Dear <body>, ... Yours faithfully".
+LETTER_REQUEST = re.compile(
+    r"^[ \t]*Dear\b[^\n]*\n(?:(?!^[ \t]*Dear\b).*\n){0,80}?[ \t]*Yours\s+faithfully", re.I | re.M
+)
+
+
 def request_span(text: str) -> tuple[int, int] | None:
-    """Offsets of the request part, when a request heading and a later response heading mark it."""
+    """Offsets of the request part, when a request heading and a later response heading mark it, or
+    a requester's letter ending "Yours faithfully" does."""
+    letter = LETTER_REQUEST.search(text)
+    if letter:
+        return letter.start(), letter.end()
     start = REQUEST_HEADING.search(text)
     if not start:
         return None

@@ -59,7 +59,7 @@ def find_body(text: str) -> str | None:
     first: dict[str, int] = {}
     for m in BODY.finditer(text):
         name = re.sub(r"\s+", " ", m.group("name")).strip(" -&")
-        name = re.sub(r"^(?:The|the|and|of|&)\s+", "", name)
+        name = re.sub(r"^(?:(?:The|the|and|of|&|Dear)\s+)+", "", name)
         if _GENERIC_BODY.match(name) or len(name.split()) < 2:
             continue
         names[name] += 1

@@ -313,6 +313,8 @@ _STOP = {
 # Words that qualify a subject without changing what it is: "the planned capital programme" is a capital programme.
 _MODIFIERS = {"future", "current", "approved", "planned", "proposed", "indicative", "forecast", "estimated", "overall",
               "in", "latest", "revised", "agreed", "draft"}
+_AMOUNT_WORDS = {"million", "billion", "thousand", "m", "k", "bn", "approximately", "approx", "circa", "c", "about",
+                 "around", "over", "roughly", "nearly", "almost", "pounds", "gbp"}
 _VERB_BEFORE = re.compile(
     r"\b(?:is|was|are|were|of|totall?ed|totals|cost|costs|came\s+to|amounted\s+to|stands\s+at"
     r"|at|be|:|-|–|=)\s*$",
@@ -324,7 +326,7 @@ def _clean_subject(words: str) -> str | None:
     words = re.sub(r"\(.*?\)", " ", words)
     for span, _ in reversed(find_periods(words)):
         words = words[: span.start] + " " + words[span.end :]
-    tokens = re.findall(r"[A-Za-z][\w&/'’.-]*", words)
+    tokens = [t for t in re.findall(r"[A-Za-z][\w&/'’.-]*", words) if t.lower() not in _AMOUNT_WORDS]
     while tokens and tokens[0].lower() in _STOP | _MODIFIERS:
         tokens.pop(0)
     while tokens and tokens[-1].lower() in _STOP | {"on", "from", "during", "fy"}:
@@ -333,14 +335,26 @@ def _clean_subject(words: str) -> str | None:
     return subject or None
 
 
+_SPEND_VERB = re.compile(r"\b(?:spen[dt]|spending|paid|pays|cost|invested|allocated|budgeted)\b", re.I)
+_SPEND_VERB_JUST_BEFORE = re.compile(
+    _SPEND_VERB.pattern + r"\W+(?:(?:a|an|the|total|of|some|additional|further|extra|around|about|approximately"
+    r"|over|circa|c|just|nearly|almost|in|excess)\W+){0,4}$",
+    re.I,
+)
+_ON_WHAT = re.compile(
+    r"\b(?:on|for)\s+(?!(?:the\s+)?(?:(?:financial|calendar)\s+)?(?:year|period|fy|\d))([^,.;:\n£$€]{2,60})", re.I)
+
+
 def _subject(text: str, money: Money, line: _Line, start: int, end: int) -> str | None:
     sentence_before = text[start : money.span.start]
     after = text[money.span.end : end]
     if _COST_LIMIT.search(text[max(start, money.span.start - 150) : min(end, money.span.end + 80)]):
         return "FOI appropriate cost limit"
-    on = re.match(r"\s*(?:on|for)\s+([^,.;:\n]{2,60})", after)
-    if on and re.search(r"\b(?:spen[dt]|spending|paid|cost|invested|allocated)\b", sentence_before, re.I):
-        return _clean_subject(on.group(1))
+    if _SPEND_VERB_JUST_BEFORE.search(sentence_before):
+        # "spent £1.2m in 2022-23 and £2.4m in 2023-24 on agency staff": what follows "on" or "for"
+        on = _ON_WHAT.search(after)
+        if on:
+            return _clean_subject(on.group(1))
     label = re.search(r"([^\n.:;]{2,80}?)\s*(?:,|-|–|:)\s*$", sentence_before)
     if label and not _VERB_BEFORE.search(sentence_before.rstrip(",-–: ")):
         return _clean_subject(label.group(1))
@@ -354,6 +368,28 @@ def _subject(text: str, money: Money, line: _Line, start: int, end: int) -> str 
     if is_the:
         return _clean_subject(is_the.group(1))
     return _clean_subject(sentence_before) if sentence_before.strip() else None
+
+
+_NOT_SUBJECTS = {"answer", "answers", "response", "responses", "reply", "total", "totals", "year", "years",
+                 "period", "financial year", "amount", "£", "value"}
+
+
+def _heading_subject(lines: list[_Line], idx: int) -> str | None:
+    """For a figure alone in a table cell ("2019 | £466,364.52"): the nearest heading or caption above that
+    is neither a period nor another figure ("Postage Spend", "The table below shows payments to ...:")."""
+    for j in range(idx - 1, max(-1, idx - 15), -1):
+        line = lines[j]
+        cell = line.stripped.strip(" :")
+        if not cell or _is_period_only(line) or (SYMBOL_AMOUNT.search(line.text) and not line.is_prose()):
+            continue
+        if cell.lower() in _NOT_SUBJECTS:
+            continue
+        if line.is_prose():
+            if not line.text.rstrip().endswith(":"):
+                return None
+            cell = re.sub(r"^.*?\b(?:shows?|breaks?\s+down|sets?\s+out|lists?|gives?)\s+", "", cell)
+        return _clean_subject(cell)
+    return None
 
 
 # ---- tables without a currency in their cells ---------------------------------------------------------
@@ -445,6 +481,9 @@ def find_money(text: str) -> list[Money]:
     for money in find_amounts(text):
         line = lines[_line_index(lines, money.span.start)]
         start, end = _sentence_bounds(text, money.span.start, line)
+        subject = _subject(text, money, line, start, end)
+        if subject is None and not line.is_prose():
+            subject = _heading_subject(lines, _line_index(lines, money.span.start))
         found.append(
             Money(
                 amount=money.amount,
@@ -452,7 +491,7 @@ def find_money(text: str) -> list[Money]:
                 approximate=money.approximate,
                 span=money.span,
                 amount_high=money.amount_high,
-                subject=_subject(text, money, line, start, end),
+                subject=subject,
                 period=_period_near(text, money, lines, questions),
             )
         )

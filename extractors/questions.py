@@ -14,6 +14,7 @@ LINE_MARKER = re.compile(
 )
 RANGE_MARKER = re.compile(r"^[ \t]*(?:Requests?|Questions?)[ \t]+(?P<a>\d{1,2})[ \t]*[-–][ \t]*(?P<b>\d{1,2})\b",
                           re.IGNORECASE | re.MULTILINE)
+LETTER_MARKER = re.compile(r"^[ \t]*\(?([a-z])[.)][ \t]", re.MULTILINE)
 INLINE_Q = re.compile(r"\bQ(?P<n>\d{1,2})[a-z]?\b")
 
 
@@ -41,4 +42,8 @@ def count_questions(text: str) -> int:
         numbers = _numbers(text, *request)
         if numbers:
             return len(numbers)
-    return len(_numbers(text, 0, len(text)))
+    numbers = _numbers(text, 0, len(text))
+    if not numbers and request:
+        # Only lettered items, and only in the request: "(a) ... (b) ..." asks two questions.
+        return len(set(LETTER_MARKER.findall(text, *request)))
+    return len(numbers)
