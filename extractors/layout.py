@@ -49,12 +49,12 @@ def header_cells(text: str) -> list[tuple[str, int, int]]:
     """
     out: list[tuple[str, int, int]] = []
     header: list[str] | None = None
-    last_end = -2
+    last_end = -1
     for m in _PIPE_ROW.finditer(text):
         cells = [
             (c.start() + m.start("cells"), c.end() + m.start("cells")) for c in re.finditer(r"[^|]+", m.group("cells"))
         ]
-        contiguous = m.start() == last_end + 1
+        contiguous = last_end >= 0 and not text[last_end : m.start()].strip()
         last_end = m.end()
         values = [text[a:b].strip() for a, b in cells]
         if not contiguous or header is None:

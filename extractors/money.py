@@ -205,9 +205,16 @@ def _is_break(text: str, stop: re.Match[str]) -> bool:
     return len(last_line.split()) < 6 or last_line.endswith((".", "!", "?", ":", ";", "|"))
 
 
+def _continues_sentence(text: str, line: _Line) -> bool:
+    """A short line that carries on a wrapped sentence from the line above (PDF text)."""
+    above = text[: line.start].rstrip("\n")
+    previous = _Line(0, 0, above[above.rfind("\n") + 1 :])
+    return previous.is_prose() and not previous.text.rstrip().endswith((".", "!", "?", ":", ";", "|"))
+
+
 def _sentence_bounds(text: str, pos: int, line: _Line) -> tuple[int, int]:
     """The unit a figure is read in: its line when the line is a short cell, else its sentence."""
-    if not line.is_prose() and not re.search(r"[.!?]\s", line.text):
+    if not line.is_prose() and not re.search(r"[.!?]\s", line.text) and not _continues_sentence(text, line):
         return line.start, line.end
     window = max(0, pos - 400)
     stops = [m.end() for m in _SENTENCE_STOP.finditer(text, window, pos) if _is_break(text, m)]
@@ -235,6 +242,8 @@ def _period_near(text: str, money: Money, lines: list[_Line], questions: dict[in
     if before:
         return before[-1][1]
     after = find_periods(text, money.span.end, end)
+    if len(after) >= 2 and _PERIOD_LIST.fullmatch(text[after[0][0].end : after[1][0].start]):
+        return None
     if after:
         return after[0][1]
     # Look up to a heading such as "2014/2015" over sibling rows that carry figures of their own.
