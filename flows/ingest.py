@@ -24,8 +24,9 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from foidata import EXTRACTOR_VERSION
+from foidata.isolation import process_safely
 from foidata.output import CURRENT, commit, failed_sources, known_documents, open_dataset
-from foidata.pipeline import error_row, process_bytes
+from foidata.pipeline import error_row
 from foidata.schemas import TABLES, ErrorRecord
 
 DEFAULT_BATCH_SIZE = 100  # ~5% orchestration overhead per Prefect task at a few ms of work per document
@@ -161,7 +162,7 @@ def process_batch(batch: Batch) -> BatchResult:
             reason = f"cannot read {doc.path}: {_why(exc)}"
             rows["errors"].append(error_row(doc.source, None, "read", "unreadable", reason, batch.run_id, at))
             continue
-        processed = process_bytes(doc.source, data, batch.run_id, at)
+        processed = process_safely(doc.source, data, batch.run_id, at)
         for table, table_rows in processed.rows.items():
             rows[table].extend(table_rows)
     return BatchResult(rows=dict(rows), processed=len(batch.documents))
