@@ -42,7 +42,7 @@ ROLE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("response", re.compile(
         r"(?:date\s+(?:of\s+)?(?:initial\s+|final\s+)?(?:response|reply|replied|responded)|date\s+responded"
         r"|responded|response\s+(?:date|sent)|date\s+replied|replied|(?:review\W*(?:\(ir\)\s*)?)?decision"
-        r"|^\s*date)[\s:=\-–|]*(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
+        r"|date\s+(?:sent|closed|completed)|^\s*(?:sent|closed|response|reply)(?=\s*:)|^\s*date)[\s:=\-–|]*(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
         re.IGNORECASE)),
     ("published", re.compile(
         r"(?:date\s+(?:of\s+)?(?:publication|published|released|disclosure)|published(?:\s+on)?"
@@ -50,12 +50,20 @@ ROLE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
         re.IGNORECASE)),
 )
-# Sentences that make a date the request date: "your request ... received on 11 October 2013".
+# Sentences that make a date the request date: "your request ... received on 11 October 2013". A sentence
+# about the request itself beats one about an email or letter (which may be a review request).
 REQUEST_SENTENCE = re.compile(
-    r"\b(?:request|email|e-mail|letter|application)\b[^.\n]{0,120}?\b(?:received|dated|of|on|made)\s*"
+    r"\brequest\b[^.\n]{0,120}?\b(?:received|dated|of|on|made)\s*"
     r"(?:by\s+[^.\n]{0,40}?\s+)?(?:on\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
+MESSAGE_SENTENCE = re.compile(
+    r"\b(?:email|e-mail|letter|application)\b[^.\n]{0,120}?\b(?:received|dated|of|on|made)\s*"
+    r"(?:by\s+[^.\n]{0,40}?\s+)?(?:on\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_WEEKDAY_ONLY = re.compile(r"^\s*(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?)?\s*$", re.I)
+LABEL, REQUEST_WORDS, MESSAGE_WORDS = 3, 2, 1  # how sure a role is: a label, a sentence about the request, ...
 
 
 def _year(text: str) -> int:
@@ -113,26 +121,37 @@ def _candidates(text: str) -> list[tuple[int, int, dt.date]]:
     return kept
 
 
-def _role(text: str, start: int, headers: list[tuple[str, int, int]] = ()) -> str | None:  # type: ignore[assignment]
+def _previous_line(text: str, line_start: int) -> str:
+    """The nearest non-blank line above, if it is short enough to be a label."""
+    end = line_start - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line.strip():
+            return line if len(line.strip()) <= 40 else ""
+        end = start - 1
+    return ""
+
+
+def _role(text: str, start: int, headers: list[tuple[str, int, int]]) -> tuple[str | None, int]:
     for header, cell_start, cell_end in headers:
         if cell_start <= start < cell_end:
-            return _role(header + " ", len(header) + 1)
+            return _role(header + " ", len(header) + 1, [])
     line_start = text.rfind("\n", 0, start) + 1
-    before = text[max(line_start, start - 80):start]
-    if not before.strip():
-        # A label alone on the previous line: "Date of response\n18/05/2012".
-        prev_end = line_start - 1
-        prev_start = text.rfind("\n", 0, max(prev_end, 0)) + 1
-        previous = text[prev_start:prev_end] if prev_end > 0 else ""
-        if 0 < len(previous.strip()) <= 40:
-            before = previous
+    before = text[max(line_start, start - 80) : start]
+    if _WEEKDAY_ONLY.match(before):
+        # A label alone on the line above: "Date of response\n18/05/2012" or "Received:\nFriday 3 May 2024".
+        before = _previous_line(text, line_start) + " " + before.strip()
     for role, pattern in ROLE_LABELS:
         if pattern.search(before):
-            return role
+            return role, LABEL
     sentence_start = max(text.rfind(".", 0, start - 1), text.rfind("\n\n", 0, start)) + 1
-    if REQUEST_SENTENCE.search(text[max(sentence_start, start - 200):start]):
-        return "request"
-    return None
+    sentence = text[max(sentence_start, start - 200) : start]
+    if REQUEST_SENTENCE.search(sentence):
+        return "request", REQUEST_WORDS
+    if MESSAGE_SENTENCE.search(sentence):
+        return "request", MESSAGE_WORDS
+    return None, 0
 
 
 def find_dates(text: str) -> list[FoundDate]:
@@ -140,20 +159,24 @@ def find_dates(text: str) -> list[FoundDate]:
     found: list[FoundDate] = []
     headers = header_cells(text) if "|" in text else []
     for start, end, value in _candidates(text):
-        role = _role(text, start, headers)
-        found.append(FoundDate(value=value, span=Span(start, end, text[start:end]), role=role))
+        role, strength = _role(text, start, headers)
+        found.append(FoundDate(value=value, span=Span(start, end, text[start:end]), role=role, strength=strength))
     return found
 
 
 def assign_roles(found: list[FoundDate]) -> list[FoundDate]:
-    """Keep one date per role: the first labelled request and published date, and the latest response
-    date (an internal review decision follows the original one)."""
+    """Keep one date per role: the surest, then the first for request and published, the latest for the
+    response (an internal review decision follows the original one)."""
     chosen: dict[str, FoundDate] = {}
     for item in found:
         if item.role is None:
             continue
         current = chosen.get(item.role)
-        if current is None or (item.role == "response" and item.value > current.value):
+        if (
+            current is None
+            or item.strength > current.strength
+            or (item.strength == current.strength and item.role == "response" and item.value > current.value)
+        ):
             chosen[item.role] = item
     keep = {id(v) for v in chosen.values()}
-    return [item if id(item) in keep else FoundDate(item.value, item.span, None) for item in found]
+    return [item if id(item) in keep else FoundDate(item.value, item.span, None, 0) for item in found]

@@ -10,7 +10,7 @@ import itertools
 import re
 
 from foidata.extractors.facts import Exemption
-from foidata.extractors.layout import request_span
+from foidata.extractors.layout import request_span, sentence_around
 from foidata.extractors.spans import Span
 from foidata.extractors.statute import EIR_EXCEPTIONS, FOIA_EXEMPTIONS, eir_name, foia_name
 
@@ -60,16 +60,9 @@ def split_provisions(section: str, path: str) -> list[str]:
     return [section + "".join(f"({t})" for t in combo) for combo in itertools.product(*levels)]
 
 
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
-
-
 def _sentence(text: str, pos: int) -> str:
-    """The sentence around pos; wrapped lines (PDF text) stay inside one sentence."""
-    window_start = max(0, pos - 400)
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, window_start, pos)]
-    start = ends[-1] if ends else window_start
-    end_match = _SENTENCE_END.search(text, pos)
-    return text[start:end_match.start() if end_match else len(text)]
+    start, end = sentence_around(text, pos)
+    return text[start:end]
 
 
 def _name_path(text: str, section: str, end: int) -> str:
@@ -110,36 +103,75 @@ def _citations(text: str) -> list[tuple[str, str, str, Span]]:
     return out
 
 
-def _applies(text: str, law: str, section: str, span: Span, request: tuple[int, int] | None) -> bool:
+# Sentences that explain what a section does rather than apply it: they count only beside an applied citation.
+_EXPLAINS = re.compile(
+    r"\b(?:explains?|lets|allows?|enables?|permits?|provides?\s+that|means\s+that|requires?|sets\s+out|defines?"
+    r"|relieves|is\s+an?\s+(?:absolute|qualified)|is\s+subject\s+to|need\s+not|does\s+not\s+have\s+to"
+    r"|asks\s+us|a\s+public\s+authority\s+(?:may|can|is\s+not))\b",
+    re.IGNORECASE,
+)
+# Subsections that are conditions, definitions or public-interest duties, not exemptions.
+NOT_EXEMPTIONS = frozenset({"23(2)", "23(3)", "23(4)", "24(3)", "24(4)", "35(4)", "35(5)", "36(5)", "36(6)",
+                            "36(7)"})
+EIR_EXCEPTION_PREFIXES = ("12(4)", "12(5)", "13")
+APPLIED, EXPLAINED = "applied", "explained"
+
+
+def _classify(text: str, law: str, section: str, span: Span, request: tuple[int, int] | None) -> str | None:
+    """APPLIED, EXPLAINED, or None for a citation that is no exemption applied here."""
     if law == "FOIA" and section not in FOIA_EXEMPTIONS:
-        return False
+        return None
     if law == "EIR" and section not in {k.split("(")[0] for k in EIR_EXCEPTIONS}:
-        return False
+        return None
     if request and request[0] <= span.start < request[1]:
-        return False
-    if _OTHER_ACT.match(text[span.end:span.end + 80]):
-        return False
-    sentence = _sentence(text, span.start)
-    return not (_SET_ASIDE.search(sentence) or _EXAMPLE.search(sentence))
+        return None
+    if _OTHER_ACT.match(text[span.end : span.end + 80]):
+        return None
+    start, end = sentence_around(text, span.start)
+    sentence = text[start:end]
+    following = text[end : sentence_around(text, min(len(text), end + 2))[1]]
+    if _SET_ASIDE.search(sentence) or _EXAMPLE.search(sentence) or _NOT_RELIED.search(following):
+        return None
+    return EXPLAINED if _EXPLAINS.search(sentence) else APPLIED
+
+
+_NOT_RELIED = re.compile(r"^\W*(?:we|i|the\s+\w+)\s+(?:have|has|did)\s+not\s+(?:relied|applied|used|considered)", re.I)
+
+
+def _is_exemption(law: str, provision: str) -> bool:
+    if law == "EIR":
+        return provision.startswith(EIR_EXCEPTION_PREFIXES)
+    return provision not in NOT_EXEMPTIONS
 
 
 def find_exemptions(text: str) -> list[Exemption]:
     """Applied provisions, grouped by section in order of first citation, most specific kept."""
     request = request_span(text)
     by_section: dict[tuple[str, str], list[tuple[str, Span]]] = {}
+    applied: set[tuple[str, str]] = set()
+    rejected: set[str] = set()
     for law, section, path, span in _citations(text):
-        if not _applies(text, law, section, span, request):
+        kind = _classify(text, law, section, span, request)
+        if kind is None:
+            if _SET_ASIDE.search(_sentence(text, span.start)) and path:
+                rejected.update(split_provisions(section, path))
             continue
         provisions = by_section.setdefault((law, section), [])
         for provision in split_provisions(section, path):
+            if not _is_exemption(law, provision):
+                continue
+            if kind == APPLIED:
+                applied.add((law, section))
             if provision not in (p for p, _ in provisions):
                 provisions.append((provision, span))
     found: list[Exemption] = []
     for (law, section), provisions in by_section.items():
-        names = [p for p, _ in provisions]
+        if (law, section) not in applied:
+            continue  # only ever explained, never applied
+        names = [p for p, _ in provisions if p not in rejected]
         for provision, span in provisions:
-            if any(other != provision and other.startswith(provision) for other in names):
-                continue  # "Section 31" beside "Section 31(1)(a)" adds nothing
+            if provision in rejected or any(other != provision and other.startswith(provision) for other in names):
+                continue  # set aside at review, or "Section 31" beside "Section 31(1)(a)"
             name = foia_name(section) if law == "FOIA" else eir_name(provision)
             found.append(Exemption(law=law, section=section, provision=provision, name=name, span=span))
     return found

@@ -21,6 +21,7 @@ class FoundDate:
     value: dt.date
     span: Span
     role: str | None = None  # request | response | published
+    strength: int = field(default=0, compare=False)  # how sure the role is: 3 labelled ... 0 none
 
 
 @dataclass(frozen=True)

@@ -65,3 +65,32 @@ def header_cells(text: str) -> list[tuple[str, int, int]]:
             lead = len(stripped) - len(stripped.lstrip())
             out.append((label, a + lead, a + len(stripped.rstrip())))
     return out
+
+
+_STOP = re.compile(r"[.!?](?=\s)|\n")
+
+
+def _ends_sentence(text: str, stop: re.Match[str]) -> bool:
+    if stop.group(0) != "\n":
+        return True
+    following = text[stop.end() : stop.end() + 40].lstrip(" \t")
+    if not following or following.startswith("\n"):
+        return True
+    # A wrapped line (PDF text, hard-wrapped letters) goes on in lower case or after a comma or dash.
+    return not (following[0].islower() or text[: stop.start()].rstrip(" \t").endswith((",", "(", "-", "–", "/")))
+
+
+def sentence_around(text: str, pos: int, reach: int = 400) -> tuple[int, int]:
+    """Offsets of the sentence holding pos. A line break ends a sentence unless the next line carries on
+    a wrapped one, so list items and headings stand alone while wrapped prose stays whole."""
+    window = max(0, pos - reach)
+    start = window
+    for stop in _STOP.finditer(text, window, pos):
+        if _ends_sentence(text, stop):
+            start = stop.end()
+    end = min(len(text), pos + reach)
+    for stop in _STOP.finditer(text, pos, end):
+        if _ends_sentence(text, stop):
+            end = stop.start()
+            break
+    return start, end

@@ -7,14 +7,17 @@ References are kept as printed ("2022 – 280 / WE5500", "DC/FOI 782/17"), minus
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from foidata.extractors.facts import Reference
 from foidata.extractors.layout import header_cells
+from foidata.extractors.periods import financial_year
 from foidata.extractors.spans import Span
 
 _H = r"[ \t]"  # references never run across lines
 _TOKEN = r"[A-Za-z0-9]+"
-_SEP = rf"(?:{_H}*[/–\-]{_H}*|[._]|{_H}(?=[A-Za-z]{{0,4}}\d))"
+# Spaced separators only join a part that has a digit, so "FOI 7315 - Absconsions" stops at 7315.
+_SEP = rf"(?:{_H}*[/–\-]{_H}*(?=[A-Za-z]{{0,4}}\d)|[/–\-](?=[A-Za-z0-9])|[._]|{_H}(?=[A-Za-z]{{0,4}}\d))"
 REF_VALUE = rf"{_TOKEN}(?:{_SEP}{_TOKEN})*"
 _VALUE_RE = re.compile(REF_VALUE)
 _LEADING_WORD = re.compile(r"^(?:(?:FOI|FOIA|EIR|FOIR|Ref|Reference|No|Number|Request)\.?[ \t]+)+", re.IGNORECASE)
@@ -27,7 +30,7 @@ PRIMARY_LABEL = re.compile(
     r"|freedom\s+of\s+information\s+request"
     r"|foi\s+request"
     r"|ref(?:erence)?\s*(?:no|number)"
-    r"|(?:foi\s+|case\s+|request\s+)?id(?=[ \t]*:)"
+    r"|(?:foi\s+|case\s+|request\s+)?id(?=[ \t]*(?::|\n))"
     r"|ref(?=\.?[ \t]*[:#])"
     r"|reference)\.?"
     r"(?P<gap>[ \t]*[:=\-–(|][ \t]*|[ \t]+|[ \t]*\n\s*)",
@@ -46,11 +49,11 @@ TITLE_HEAD = re.compile(
     r"^(?P<value>[A-Z]{2,6}(?:[ \t/_-]?\d{2,})+)[ \t]+[-–][ \t]+[A-Z]", re.MULTILINE
 )
 CITED = re.compile(
-    rf"\b(?:FOI|FOIA|request|reference|ref\.?|(?:response|reply)\s+to|under)[ \t]+"
+    rf"\b(?:FOI|FOIA|requests?|reference|ref\.?|(?:response|reply)\s+to|under)(?:[ \t]*:)?[ \t]+"
     rf"(?:(?:request|number|no\.?|reference|ref|FOI)[ \t]+)*(?P<value>{REF_VALUE})",
     re.IGNORECASE,
 )
-_CITED_SHAPE = re.compile(r"^(?:[A-Z]{1,6}[ \t/_.-]?)?\d")
+_CITED_SHAPE = re.compile(r"^(?:[A-Z]{1,6}[ \t/_.-]?){0,3}\d")
 _YEAR_RANGE = re.compile(r"^(?:19|20)\d{2}[/-](?:(?:19|20)?\d{2})$")
 _DATE_LIKE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
 _HEAD_LINES = 40
@@ -65,8 +68,11 @@ def _looks_like_reference(value: str) -> bool:
     digits = sum(c.isdigit() for c in value)
     if digits < 2 or len(value) < 3 or len(value) > 40:
         return False
-    if _DATE_LIKE.match(value) or _YEAR_RANGE.match(value):
+    if _DATE_LIKE.match(value):
         return False
+    year_range = _YEAR_RANGE.match(value)
+    if year_range and financial_year(*re.split(r"[/-]", value)):
+        return False  # "2020/21" is a financial year
     return not re.fullmatch(r"(?:19|20)\d{2}", value)
 
 
@@ -150,7 +156,7 @@ def find_references(text: str) -> list[Reference]:
     if publication:
         found.append(Reference("publication", publication.text, publication))
         seen.add(_key(publication.text))
-    for m in CITED.finditer(text):
+    for m in _with_listed(CITED.finditer(text), text):
         value = _clean(m.group("value"))
         if not _is_citation(value) or any(_key(value) in key for key in seen):
             continue
@@ -160,6 +166,19 @@ def find_references(text: str) -> list[Reference]:
         seen.add(_key(value))
         found.append(Reference("cited", value, Span(start, start + len(value), value)))
     return found
+
+
+_LISTED = re.compile(rf"[ \t]*(?:,|and|&)[ \t]*(?:(?:FOI|ref)[ \t]+)?(?P<value>{REF_VALUE})", re.IGNORECASE)
+
+
+def _with_listed(matches: Iterator[re.Match[str]], text: str) -> Iterator[re.Match[str]]:
+    """A citation and the references listed after it: "requests FOIR0611, FOIR0645 and FOIR0702"."""
+    for m in matches:
+        yield m
+        end = m.end()
+        while (more := _LISTED.match(text, end)) and _is_citation(_clean(more.group("value"))):
+            yield more
+            end = more.end()
 
 
 def _is_citation(value: str) -> bool:
