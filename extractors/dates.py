@@ -36,7 +36,7 @@ ISO = re.compile(r"(?<![\d/-])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>
 ROLE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("request", re.compile(
         r"(?:date\s+(?:of\s+)?(?:request|requested|received)|requested|request\s+date|date\s+received"
-        r"|received(?:\s+on)?|(?:request|email|letter|application)\s+(?:dated|of))[\s:=\-–|]*(?:on\s+)?"
+        r"|received(?:\s+on)?)[\s:=\-–|]*(?:on\s+)?"
         r"(?:the\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
         re.IGNORECASE)),
     ("response", re.compile(

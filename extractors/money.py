@@ -193,7 +193,7 @@ def _is_period_only(line: _Line) -> str | None:
     return None
 
 
-_SENTENCE_STOP = re.compile(r"[.!?;](?=\s)|\n[ \t]*\n")
+_SENTENCE_STOP = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
 
 
 def _is_break(text: str, stop: re.Match[str]) -> bool:
@@ -203,6 +203,39 @@ def _is_break(text: str, stop: re.Match[str]) -> bool:
     before = text[: stop.start()].rstrip()
     last_line = before[before.rfind("\n") + 1 :]
     return len(last_line.split()) < 6 or last_line.endswith((".", "!", "?", ":", ";", "|"))
+
+
+def _cells(line: _Line) -> list[tuple[int, int]]:
+    """Absolute offsets of the cells of a pipe-delimited row ("a | b | c" or "| a | b |")."""
+    bounds = [line.start - 1, *(line.start + i for i, ch in enumerate(line.text) if ch == "|"), line.end]
+    return [(a + 1, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _column_period(lines: list[_Line], idx: int, pos: int) -> str | None:
+    """The period a figure in a pipe table belongs to: its column's header ("Financial year | 2020-21 | ..."),
+    else the one period the line introducing the table states ("charged to the 2023/24 financial year")."""
+    row = _cells(lines[idx])
+    column = next((k for k, (a, b) in enumerate(row) if a <= pos < b), None)
+    if column is None:
+        return None
+    j = idx - 1
+    while j >= 0 and (lines[j].is_blank() or "|" in lines[j].text):
+        line = lines[j]
+        if "|" in line.text and not SYMBOL_AMOUNT.search(line.text):
+            cells = _cells(line)
+            texts = [line.text[a - line.start : b - line.start] for a, b in cells]
+            if any(_is_period_only(_Line(0, 0, cell)) for cell in texts):
+                if len(cells) != len(row) or column >= len(texts):
+                    return None
+                return _is_period_only(_Line(0, 0, texts[column]))
+        j -= 1
+    while j >= 0 and lines[j].is_blank():
+        j -= 1
+    if j >= 0 and max(0, idx - j) <= 40:
+        periods = {p for _, p in find_periods(lines[j].text)}
+        if len(periods) == 1:
+            return periods.pop()
+    return None
 
 
 def _continues_sentence(text: str, line: _Line) -> bool:
@@ -246,6 +279,8 @@ def _period_near(text: str, money: Money, lines: list[_Line], questions: dict[in
         return None
     if after:
         return after[0][1]
+    if "|" in line.text:
+        return _column_period(lines, idx, money.span.start)
     # Look up to a heading such as "2014/2015" over sibling rows that carry figures of their own.
     for j in range(idx - 1, max(-1, idx - 12), -1):
         prev = lines[j]
@@ -451,7 +486,8 @@ def _table_money(text: str, lines: list[_Line], taken: list[tuple[int, int]]) ->
                 value = parse_number(m.group("num"))
                 if value is None:
                     continue
-                period = row.label_period or (
+                in_column = _column_period(lines, _line_index(lines, m.start()), m.start())
+                period = row.label_period or in_column or (
                     header_periods[k]
                     if k < len(header_periods)
                     else header_periods[0]

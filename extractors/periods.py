@@ -11,8 +11,14 @@ FINANCIAL_YEAR = re.compile(
     re.IGNORECASE,
 )
 CALENDAR_YEAR = re.compile(r"(?<![\d/£.,\-–])(?:FY[ \t]?)?(?P<y>(?:19|20)\d{2})(?![\d/%]|[-–]\d|\.\d)")
-# Years that name a statute or regulations, not a period.
-_STATUTE_BEFORE = re.compile(r"(?:act|regulations?|order|rules|code)[ \t]*$", re.IGNORECASE)
+# Years that name a statute or regulations, end a date or month ("2 February 2024", "March 2024"), or bound
+# a range ("since 2019"): not the period an amount belongs to.
+_STATUTE_BEFORE = re.compile(
+    r"(?:act|regulations?|order|rules|code|since|from|after|before|until|till|by|between"
+    r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|\d(?:st|nd|rd|th)?|[/.-]\d{1,2})[ \t,]*$",
+    re.IGNORECASE,
+)
 
 
 def _full_year(two_or_four: str, century_from: str | None = None) -> int:

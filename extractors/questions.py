@@ -8,7 +8,7 @@ from foidata.extractors.layout import request_span
 
 MAX_QUESTIONS = 40
 LINE_MARKER = re.compile(
-    r"^[ \t]*(?:[-•*][ \t]*)?(?:(?:Q(?:uestion)?|Request|Response|Answer)[ \t]*(?P<n1>\d{1,2})(?:[a-z])?(?![\d/])"
+    r"^[ \t]*(?:[-•*][ \t]*)?(?:(?P<word>Q(?:uestion)?|Request|Response|Answer|Part)[ \t]*(?P<n1>\d{1,2})(?:[a-z])?(?![\d/])"
     r"|\(?(?P<n2>\d{1,2})(?:[.)](?=\s)|[ \t]*[:\-–][ \t]))",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -18,9 +18,12 @@ LETTER_MARKER = re.compile(r"^[ \t]*\(?([a-z])[.)][ \t]", re.MULTILINE)
 INLINE_Q = re.compile(r"\bQ(?P<n>\d{1,2})[a-z]?\b")
 
 
-def _numbers(text: str, start: int, end: int) -> set[int]:
+def _numbers(text: str, start: int, end: int, marked_only: bool = False) -> set[int]:
+    """Question numbers at line starts; with marked_only, only those printed as "Q1", "Question 1", ..."""
     found: set[int] = set()
     for m in LINE_MARKER.finditer(text, start, end):
+        if marked_only and not m.group("word"):
+            continue
         found.add(int(m.group("n1") or m.group("n2")))
     for m in RANGE_MARKER.finditer(text, start, end):
         a, b = int(m.group("a")), int(m.group("b"))
@@ -42,7 +45,8 @@ def count_questions(text: str) -> int:
         numbers = _numbers(text, *request)
         if numbers:
             return len(numbers)
-    numbers = _numbers(text, 0, len(text))
+    # Outside a marked request, bare "1." items may list documents released, so only "Q1"-style markers count.
+    numbers = _numbers(text, 0, len(text), marked_only=request is not None)
     if not numbers and request:
         # Only lettered items, and only in the request: "(a) ... (b) ..." asks two questions.
         return len(set(LETTER_MARKER.findall(text, *request)))

@@ -50,7 +50,7 @@ TITLE_HEAD = re.compile(
 )
 CITED = re.compile(
     rf"\b(?:FOI|FOIA|requests?|reference|ref\.?|(?:response|reply)\s+to|under)(?:[ \t]*:)?[ \t]+"
-    rf"(?:(?:request|number|no\.?|reference|ref|FOI)[ \t]+)*(?P<value>{REF_VALUE})",
+    rf"(?:(?:request|number|no\.?|reference|ref|FOI)(?:[ \t]*:)?[ \t]+)*(?P<value>{REF_VALUE})",
     re.IGNORECASE,
 )
 _CITED_SHAPE = re.compile(r"^(?:[A-Z]{1,6}[ \t/_.-]?){0,3}\d")
@@ -68,7 +68,7 @@ def _looks_like_reference(value: str) -> bool:
     digits = sum(c.isdigit() for c in value)
     if digits < 2 or len(value) < 3 or len(value) > 40:
         return False
-    if _DATE_LIKE.match(value):
+    if _DATE_LIKE.match(value) or re.fullmatch(r"(?:19|20)\d{2}-\d{2}-\d{2}", value):
         return False
     year_range = _YEAR_RANGE.match(value)
     if year_range and financial_year(*re.split(r"[/-]", value)):
@@ -156,7 +156,7 @@ def find_references(text: str) -> list[Reference]:
     if publication:
         found.append(Reference("publication", publication.text, publication))
         seen.add(_key(publication.text))
-    for m in _with_listed(CITED.finditer(text), text):
+    for m in _with_listed(_cited_matches(text, primary), text):
         value = _clean(m.group("value"))
         if not _is_citation(value) or any(_key(value) in key for key in seen):
             continue
@@ -179,6 +179,17 @@ def _with_listed(matches: Iterator[re.Match[str]], text: str) -> Iterator[re.Mat
         while (more := _LISTED.match(text, end)) and _is_citation(_clean(more.group("value"))):
             yield more
             end = more.end()
+
+
+def _cited_matches(text: str, primary: Span | None) -> Iterator[re.Match[str]]:
+    """Citations after a keyword, and any other reference in the primary's own format ("FOIR0611" beside
+    "FOIR0823"), in order of appearance."""
+    matches = list(CITED.finditer(text))
+    prefix = re.match(r"[A-Za-z]{2,}[-/]?(?=\d)", primary.text) if primary else None
+    if prefix:
+        same_format = re.compile(rf"(?<![\w/-])(?P<value>{re.escape(prefix.group(0))}\d[\w/-]*\d)(?![\w/])")
+        matches.extend(same_format.finditer(text))
+    return iter(sorted(matches, key=lambda m: m.start("value")))
 
 
 def _is_citation(value: str) -> bool:
