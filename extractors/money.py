@@ -6,6 +6,7 @@ figures in tables whose header gives the currency and unit ("£000s" scales 450 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -208,7 +209,7 @@ def _is_break(text: str, stop: re.Match[str]) -> bool:
 def _cells(line: _Line) -> list[tuple[int, int]]:
     """Absolute offsets of the cells of a pipe-delimited row ("a | b | c" or "| a | b |")."""
     bounds = [line.start - 1, *(line.start + i for i, ch in enumerate(line.text) if ch == "|"), line.end]
-    return [(a + 1, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [(a + 1, b) for a, b in itertools.pairwise(bounds)]
 
 
 def _column_period(lines: list[_Line], idx: int, pos: int) -> str | None:

@@ -8,7 +8,8 @@ from foidata.extractors.layout import request_span
 
 MAX_QUESTIONS = 40
 LINE_MARKER = re.compile(
-    r"^[ \t]*(?:[-•*][ \t]*)?(?:(?P<word>Q(?:uestion)?|Request|Response|Answer|Part)[ \t]*(?P<n1>\d{1,2})(?:[a-z])?(?![\d/])"
+    r"^[ \t]*(?:[-•*][ \t]*)?"
+    r"(?:(?P<word>Q(?:uestion)?|Request|Response|Answer|Part)[ \t]*(?P<n1>\d{1,2})(?:[a-z])?(?![\d/])"
     r"|\(?(?P<n2>\d{1,2})(?:[.)](?=\s)|[ \t]*[:\-–][ \t]))",
     re.IGNORECASE | re.MULTILINE,
 )
