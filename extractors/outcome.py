@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from foidata.extractors.facts import Exemption, Money
-from foidata.extractors.layout import RESPONSE_HEADING, request_span
+from foidata.extractors.layout import RESPONSE_HEADING, request_span, sentence_around
 
 _LABEL = r"^[ \t|]*(?:(?:outcome|decision|result|response\s+type|status|request\s+status)[ \t]*[:\-–|][ \t]*)?"
 EXPLICIT = tuple(
@@ -78,7 +78,14 @@ CANNOT_PROVIDE = re.compile(
     r"|refusal\s+notice|unable\s+to\s+(?:provide|comply)",
     re.I,
 )
-ADVICE = re.compile(r"advice\s+and\s+assistance|narrow(?:ing)?\s+(?:your|the)\s+request|refine\s+your\s+request", re.I)
+ADVICE = re.compile(
+    r"advice\s+and\s+assistance|narrow(?:ing)?\s+(?:your|the)\s+request|refine\s+your\s+request"
+    r"|where\s+you\s+can\s+find|you\s+(?:may|might)\s+wish\s+to|not\s+recorded\s+information"
+    r"|(?:is|are)\s+published\s+on\s+our\s+website|we\s+hope\s+this\s+is\s+helpful",
+    re.I,
+)
+SIGNPOST_ONLY = {"21", "22"}
+_ASKED = re.compile(r"\?\s*[\"”]?\s*$|\b(?:please|could\s+you|can\s+you|i\s+would\s+like|i\s+request)\b", re.I)
 COST_SECTIONS = {"12", "14"}
 
 
@@ -92,12 +99,23 @@ def _explicit(text: str) -> str | None:
 _QUESTION_LINE = re.compile(r"^[^\n]{10,}\?[ \t]*\n(?:[ \t]*\n)*(?P<answer>[^\n]+)", re.M)
 
 
+def _asked(text: str, pos: int) -> bool:
+    """An amount inside the requester's question ("Is it fair that I pay £1,873?") is not released."""
+    start, end = sentence_around(text, pos)
+    return bool(_ASKED.search(text[start : end + 2]))
+
+
+_HEADINGS = {"decision", "response", "answer", "reply", "request", "outcome", "background", "summary", "our response"}
+_MARKER_LINE = re.compile(r"^\s*(?:Q(?:uestion)?\s*\d|\(?\d{1,2}[.):]|\(?[a-z][.)]\s)", re.I)
+
+
 def _answers_questions(response_text: str) -> bool:
     """A question line followed by a short answer line ("Which software ...?" / "Brightly Confirm")."""
     for m in _QUESTION_LINE.finditer(response_text):
         answer = m.group("answer").strip()
         words = answer.split()
-        if 0 < len(words) <= 12 and not answer.endswith("?") and not answer.isupper():
+        short = 0 < len(words) <= 12 and answer.lower().strip(" :") not in _HEADINGS
+        if short and not answer.endswith("?") and not answer.isupper() and not _MARKER_LINE.match(answer):
             return True
     return False
 
@@ -113,12 +131,18 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
     released_money = [
         m
         for m in money
-        if not (request and request[0] <= m.span.start < request[1]) and m.subject != "FOI appropriate cost limit"
+        if not (request and request[0] <= m.span.start < request[1])
+        and m.subject != "FOI appropriate cost limit"
+        and not _asked(text, m.span.start)
     ]
     answered = bool(released_money) or _answers_questions(response_text)
     disclosed = answered or bool(DISCLOSED.search(response_text))
     if sections & COST_SECTIONS and not released_money:
         return "refused"
+    if sections and sections <= SIGNPOST_ONLY and not _answers_questions(response_text) and not DISCLOSED.search(
+        response_text
+    ):
+        return "refused"  # "available on our website" (s.21) or "to be published" (s.22) for the whole request
     if NCND.search(response_text):
         if (
             NCND_PARTIAL.search(response_text)
@@ -127,6 +151,8 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
         ):
             return "part_disclosure"
         return "ncnd"
+    if not exemptions and not disclosed and ADVICE.search(response_text) and not NOT_HELD.search(response_text):
+        return "advice_only"
     not_held = bool(NOT_HELD.search(response_text))
     if exemptions:
         if disclosed or not_held or HOLDS_PART.search(response_text):
@@ -142,6 +168,4 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
         return "part_disclosure"
     if disclosed or (HELD.search(response_text) and RESPONSE_HEADING.search(text)):
         return "full_disclosure"
-    if ADVICE.search(response_text) and not disclosed:
-        return "advice_only"
     return None
