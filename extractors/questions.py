@@ -15,6 +15,7 @@ LINE_MARKER = re.compile(
 )
 RANGE_MARKER = re.compile(r"^[ \t]*(?:Requests?|Questions?)[ \t]+(?P<a>\d{1,2})[ \t]*[-–][ \t]*(?P<b>\d{1,2})\b",
                           re.IGNORECASE | re.MULTILINE)
+ROMAN_MARKER = re.compile(r"^[ \t]*\(?((?:i|ii|iii|iv|v|vi|vii|viii|ix|x))[.)][ \t]", re.MULTILINE)
 LETTER_MARKER = re.compile(r"^[ \t]*\(?([a-z])[.)][ \t]", re.MULTILINE)
 INLINE_Q = re.compile(r"\bQ(?P<n>\d{1,2})[a-z]?\b")
 
@@ -46,9 +47,9 @@ def count_questions(text: str) -> int:
         numbers = _numbers(text, *request)
         if numbers:
             return len(numbers)
+        # Only lettered or roman items in the request: "(a) ... (b) ..." or "i) ... ii) ..." asks that many.
+        lettered = max(set(LETTER_MARKER.findall(text, *request)), set(ROMAN_MARKER.findall(text, *request)), key=len)
+        if len(lettered) >= 2:
+            return len(lettered)
     # Outside a marked request, bare "1." items may list documents released, so only "Q1"-style markers count.
-    numbers = _numbers(text, 0, len(text), marked_only=request is not None)
-    if not numbers and request:
-        # Only lettered items, and only in the request: "(a) ... (b) ..." asks two questions.
-        return len(set(LETTER_MARKER.findall(text, *request)))
-    return len(numbers)
+    return len(_numbers(text, 0, len(text), marked_only=request is not None))
