@@ -20,6 +20,7 @@ from typing import Any
 
 from foidata.evaluate import Counts, _exemption_items, _money_value, _reference_items, evaluate, find_text
 from foidata.extractors.exemptions import split_provisions
+from foidata.readers import read_bytes
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 SECTION = re.compile(r"\bsection\s+(\d{1,3})((?:\s?\(\w{1,4}\))*)", re.I)
@@ -64,9 +65,10 @@ def score_baselines(gold_dir: Path) -> dict[str, dict[str, float]]:
     for label_path in sorted((gold_dir / "labels").glob("*.json")):
         gold = json.loads(label_path.read_text(encoding="utf-8"))
         text_path = find_text(gold_dir / "texts", label_path.stem)
-        if text_path is None or text_path.suffix != ".txt":
+        if text_path is None:
             continue
-        text = text_path.read_text(encoding="utf-8")
+        # The generic tools take text; HTML and PDF are turned into text by foidata's own readers.
+        text = read_bytes(text_path.read_bytes(), str(text_path)).text
         counts["references"].add(_reference_items(gold["references"]), baseline_references(text))
         counts["dates"].add(Counter(gold["dates"]["all"]), baseline_dates(text))
         counts["exemptions"].add(_exemption_items(gold["exemptions"]), baseline_exemptions(text))
