@@ -12,7 +12,6 @@ extractor_version) is already in the dataset is skipped; a changed one replaces 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import secrets
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from foidata import EXTRACTOR_VERSION
+from foidata.document import sha256_file
 from foidata.isolation import process_safely
 from foidata.output import CURRENT, commit, failed_sources, known_documents, open_dataset
 from foidata.pipeline import error_row
@@ -121,7 +121,7 @@ def plan_ingest(
     for path in files:
         source = _source(path)
         try:
-            sha = _sha256_file(path)
+            sha = sha256_file(path)
         except OSError as exc:
             early_errors.append(
                 error_row(source, None, "read", "unreadable", f"cannot read {path}: {_why(exc)}", run_id, at)
@@ -259,14 +259,6 @@ def _walk(root: Path, exclude: Path, fail: Callable[[str, str, str], None]) -> I
 
 def _source(path: Path) -> str:
     return Path(os.path.abspath(path)).as_posix()
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _why(exc: OSError) -> str:

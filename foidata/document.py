@@ -7,6 +7,7 @@ Offsets in spans always index `Document.text`.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 
 MEDIA_HTML = "text/html"
@@ -60,6 +61,15 @@ class Document:
 def sha256_hex(data: bytes) -> str:
     """Hex SHA-256 of raw bytes: the content hash kept as provenance on every row."""
     return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """Hex SHA-256 of a file's bytes, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def text_document(text: str, source: str = "<text>") -> Document:

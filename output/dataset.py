@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import re
 import shutil
@@ -24,6 +23,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from foidata import __version__
+from foidata.document import sha256_file
 from foidata.schemas import SCHEMA_VERSION, TABLES, arrow_schema
 
 VERSIONS = "versions"
@@ -200,16 +200,8 @@ def _write_parquet(table: pa.Table, path: Path, name: str) -> FileEntry:
         fh.flush()
         os.fsync(fh.fileno())
     return FileEntry(
-        table=name, path=path.name, rows=table.num_rows, bytes=path.stat().st_size, sha256=_sha256_file(path)
+        table=name, path=path.name, rows=table.num_rows, bytes=path.stat().st_size, sha256=sha256_file(path)
     )
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write_synced(path: Path, data: bytes) -> None:
