@@ -40,7 +40,7 @@ ROLE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:the\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
         re.IGNORECASE)),
     ("response", re.compile(
-        r"(?:date\s+(?:of\s+)?(?:initial\s+|final\s+)?(?:response|reply|replied|responded)|date\s+responded"
+        r"(?:date\s+(?:of\s+)?(?:this\s+|the\s+|our\s+)?(?:initial\s+|final\s+)?(?:response|reply|replied|responded)|date\s+responded"
         r"|responded|response\s+(?:date|sent)|date\s+replied|replied|(?:review\W*(?:\(ir\)\s*)?)?decision"
         r"|date\s+(?:sent|closed|completed)|^\s*(?:sent|closed|response|reply)(?=\s*:)|^\s*date)[\s:=\-–|]*(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
         re.IGNORECASE)),

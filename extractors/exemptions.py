@@ -29,7 +29,7 @@ _OTHER_ACT = re.compile(
 )
 _SET_ASIDE = re.compile(
     r"set\s+aside|no\s+longer\s+(?:being\s+)?(?:relied|applied)|withdrawn|not\s+(?:being\s+)?(?:relied|applied)"
-    r"|not\s+engaged|overturned|considered\s+whether|whether\s+[^.]{0,80}would\s+(?:exceed|go\s+beyond)",
+    r"|not\s+engaged|overturned|did\s+not\s+(?:apply|engage)|does\s+not\s+apply\s+here|considered\s+whether|whether\s+[^.]{0,80}would\s+(?:exceed|go\s+beyond)",
     re.IGNORECASE,
 )
 _EXAMPLE = re.compile(r"for\s+example|such\s+as|e\.g\.", re.IGNORECASE)

@@ -62,7 +62,8 @@ DISCLOSED = re.compile(
     r"|(?:is|are)\s+(?:shown|set\s+out|provided|given|detailed)\s+(?:in\s+the\s+table\s+)?below|as\s+follows"
     r"|information\s+above|attached\s+(?:spreadsheet|document|file|workbook)|the\s+below\s+and\s+attached"
     r"|answers?\s+to\s+your\s+questions|information\s+(?:is\s+)?(?:provided|released|disclosed)\s+(?:below|above|in)"
-    r"|response\s+is\s+in\s+the\s+attached|^[ \t]*(?:Q\d+[a-z]?(?:[ \t]*&[ \t]*Q?\d*[a-z]?)?[ \t]+)?(?:response|answer)"
+    r"|response\s+is\s+in\s+the\s+attached|(?:answered|provided|set\s+out)\s+[^.]{0,60}\bin\s+the\s+\w+\s+attached"
+    r"|^[ \t]*(?:Q\d+[a-z]?(?:[ \t]*&[ \t]*Q?\d*[a-z]?)?[ \t]+)?(?:response|answer)"
     r"[ \t]*[:\-–]+[ \t]*\w",
     re.I | re.M,
 )
@@ -81,7 +82,8 @@ CANNOT_PROVIDE = re.compile(
 ADVICE = re.compile(
     r"advice\s+and\s+assistance|narrow(?:ing)?\s+(?:your|the)\s+request|refine\s+your\s+request"
     r"|where\s+you\s+can\s+find|you\s+(?:may|might)\s+wish\s+to|not\s+recorded\s+information"
-    r"|(?:is|are)\s+published\s+on\s+our\s+website|we\s+hope\s+this\s+is\s+helpful",
+    r"|(?:is|are)\s+published\s+on\s+our\s+website|we\s+hope\s+this\s+is\s+helpful|we\s+(?:would\s+)?suggest"
+    r"|not\s+a\s+request\s+for\s+(?:recorded\s+)?information",
     re.I,
 )
 SIGNPOST_ONLY = {"21", "22"}
