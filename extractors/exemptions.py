@@ -96,10 +96,9 @@ def _citations(text: str) -> list[tuple[str, str, str, Span]]:
                 path = raw[len(section):]
                 if not path.strip():
                     path = _name_path(text, section, m.start() + item.end())
-            start = m.start() + item.start()
-            out.append((law, section, path.replace(" ", "").replace("\t", ""),
-                        Span(m.start(), m.start() + item.end(), text[m.start():m.start() + item.end()])))
-            del start
+            end = m.start() + item.end()
+            compact_path = path.replace(" ", "").replace("\t", "")
+            out.append((law, section, compact_path, Span(m.start(), end, text[m.start() : end])))
     return out
 
 

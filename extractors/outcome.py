@@ -137,13 +137,13 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
         and m.subject != "FOI appropriate cost limit"
         and not _asked(text, m.span.start)
     ]
-    answered = bool(released_money) or _answers_questions(response_text)
-    disclosed = answered or bool(DISCLOSED.search(response_text))
+    qa_answers = _answers_questions(response_text)
+    disclosing_words = bool(DISCLOSED.search(response_text))
+    answered = bool(released_money) or qa_answers
+    disclosed = answered or disclosing_words
     if sections & COST_SECTIONS and not released_money:
         return "refused"
-    if sections and sections <= SIGNPOST_ONLY and not _answers_questions(response_text) and not DISCLOSED.search(
-        response_text
-    ):
+    if sections and sections <= SIGNPOST_ONLY and not qa_answers and not disclosing_words:
         return "refused"  # "available on our website" (s.21) or "to be published" (s.22) for the whole request
     if NCND.search(response_text):
         if (
