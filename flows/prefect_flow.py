@@ -1,16 +1,19 @@
-"""The Prefect 3 flow over `foidata.flows.ingest`: one flow per run, one task per batch of ~100 documents.
+"""The Prefect 3 flows: `ingest_flow` over `foidata.flows.ingest` (one task per batch of ~100 documents) and
+`scrape_flow` over `foidata.flows.scrape` (one task per batch of ~50 items of a live source).
 
-No logic lives here; `run_ingest` runs the same three steps without Prefect.
+No logic lives here; `run_ingest` and `run_scrape` run the same steps without Prefect.
 """
 
 from __future__ import annotations
 
-from typing import cast
+import datetime as dt
+from typing import Any, cast
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from foidata.fetch import FetchSettings
 from foidata.flows.ingest import (
     DEFAULT_BATCH_SIZE,
     Batch,
@@ -21,6 +24,19 @@ from foidata.flows.ingest import (
     plan_ingest,
     process_batch,
 )
+from foidata.flows.scrape import (
+    DEFAULT_WORKERS,
+    ScrapeContext,
+    ScrapeOptions,
+    ScrapePlan,
+    ScrapeResult,
+    ScrapeSummary,
+    finish_scrape,
+    open_context,
+    plan_scrape,
+    scrape_items,
+)
+from foidata.sources import Item, make_source
 
 # Results stay in memory (NO_CACHE): hashing thousands of rows to build cache keys would cost more than
 # re-running a batch, and a rerun is cheap to skip anyway (unchanged documents are skipped by their hash).
@@ -53,3 +69,52 @@ def ingest_flow(paths: list[str], out_dir: str, batch_size: int = DEFAULT_BATCH_
     # It hands the task the unwrapped values, hence the casts.
     summary = commit_task.submit(cast(IngestPlan, quote(plan)), cast(list[BatchResult], quote(results)))
     return summary.result()
+
+
+# ---- scrape: one flow per source and run --------------------------------------------------------------------
+
+
+@task(name="list-items", cache_policy=NO_CACHE)
+def list_items_task(ctx: ScrapeContext) -> ScrapePlan:
+    return plan_scrape(ctx)
+
+
+@task(name="scrape-batch", cache_policy=NO_CACHE)
+def scrape_batch_task(ctx: ScrapeContext, items: list[Item]) -> ScrapeResult:
+    return scrape_items(ctx, items)
+
+
+@task(name="commit-scrape", cache_policy=NO_CACHE)
+def finish_scrape_task(ctx: ScrapeContext, plan: ScrapePlan, results: list[ScrapeResult]) -> ScrapeSummary:
+    return finish_scrape(ctx, plan, results)
+
+
+@flow(name="foidata-scrape")
+def scrape_flow(
+    source: str,
+    out_dir: str,
+    source_options: dict[str, Any] | None = None,
+    since: dt.date | None = None,
+    rate_per_host: float = 1.0,
+    contact: str | None = None,
+    workers: int = DEFAULT_WORKERS,
+) -> ScrapeSummary:
+    """Scrape one live source (police, wdtk, urls) into the dataset in `out_dir`; returns what was done.
+
+    Parameters are plain values so that a deployment (`foidata serve`) can store them."""
+    options = ScrapeOptions(
+        since=since, settings=FetchSettings(rate_per_host=rate_per_host, contact=contact), workers=workers
+    )
+    ctx = open_context(make_source(source, **(source_options or {})), out_dir, options)
+    with ctx.fetcher:
+        plan = list_items_task.submit(cast(ScrapeContext, quote(ctx))).result()
+        # Batches run one after another: within a batch, threads already fetch as fast as the per-host
+        # limit allows, and one site's limit is shared by every batch anyway.
+        results = [
+            scrape_batch_task.submit(cast(ScrapeContext, quote(ctx)), cast(list[Item], quote(batch))).result()
+            for batch in plan.batches(options.items_per_batch)
+        ]
+        summary = finish_scrape_task.submit(
+            cast(ScrapeContext, quote(ctx)), cast(ScrapePlan, quote(plan)), cast(list[ScrapeResult], quote(results))
+        )
+        return summary.result()

@@ -11,7 +11,7 @@ import resource
 import sys
 from collections.abc import Callable
 
-from foidata.pipeline import Processed, error_row, process_bytes
+from foidata.pipeline import Origin, Processed, error_row, process_bytes
 
 DEFAULT_TIMEOUT_SECONDS = 120.0
 DEFAULT_MEMORY_BYTES = 4 * 1024**3
@@ -23,15 +23,19 @@ def needs_isolation(data: bytes) -> bool:
     return b"%PDF-" in data[:1024] or len(data) > ISOLATE_OVER_BYTES
 
 
-Worker = Callable[[str, bytes, str, dt.datetime], Processed]
+Worker = Callable[[str, bytes, str, dt.datetime, Origin | None], Processed]
+
+
+def _default_worker(source: str, data: bytes, run_id: str, at: dt.datetime, origin: Origin | None) -> Processed:
+    return process_bytes(source, data, run_id, at, origin=origin)
 
 
 def _child(conn: multiprocessing.connection.Connection, worker: Worker, source: str, data: bytes, run_id: str,
-           at: dt.datetime, memory_bytes: int) -> None:
+           at: dt.datetime, origin: Origin | None, memory_bytes: int) -> None:
     if sys.platform.startswith("linux"):
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
-        conn.send(worker(source, data, run_id, at))
+        conn.send(worker(source, data, run_id, at, origin))
     except MemoryError:
         conn.send(None)
     finally:
@@ -45,7 +49,8 @@ def process_isolated(
     at: dt.datetime | None = None,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     memory_bytes: int = DEFAULT_MEMORY_BYTES,
-    worker: Worker = process_bytes,
+    worker: Worker = _default_worker,
+    origin: Origin | None = None,
 ) -> Processed:
     """`process_bytes` in a forked child; a timeout, a crash or running out of memory is an error row."""
     at = at or dt.datetime.now(dt.UTC)
@@ -54,7 +59,8 @@ def process_isolated(
     sha = sha256_hex(data)
     context = _context()
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, worker, source, data, run_id, at, memory_bytes), daemon=True)
+    args = (send, worker, source, data, run_id, at, origin, memory_bytes)
+    child = context.Process(target=_child, args=args, daemon=True)
     child.start()
     send.close()
     try:
@@ -93,8 +99,8 @@ def _failed(source: str, sha: str, error_type: str, reason: str, run_id: str, at
 
 
 def process_safely(source: str, data: bytes, run_id: str, at: dt.datetime | None = None,
-                   timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Processed:
+                   timeout: float = DEFAULT_TIMEOUT_SECONDS, origin: Origin | None = None) -> Processed:
     """The pipeline for one document, isolated when the document is risky."""
     if needs_isolation(data):
-        return process_isolated(source, data, run_id, at, timeout=timeout)
-    return process_bytes(source, data, run_id, at)
+        return process_isolated(source, data, run_id, at, timeout=timeout, origin=origin)
+    return process_bytes(source, data, run_id, at, origin=origin)

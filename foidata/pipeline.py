@@ -28,6 +28,17 @@ from foidata.schemas import (
 from foidata.schemas.records import DateRole, Law, Outcome, ReferenceKind, Stage
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a fetched document came from, for the response row: what a file on disk does not say."""
+
+    name: str  # the live source, e.g. police:essex
+    fetched_at: dt.datetime
+    body: str | None = None  # the body the source says answered, preferred to the one read in the text
+    parent_source: str | None = None  # the page that links to this attachment
+    platform_status: str | None = None
+
+
 @dataclass
 class Processed:
     """The rows one document gave, by table name (`errors` included)."""
@@ -64,7 +75,12 @@ def error_row(
 
 
 def build_rows(
-    doc: Document, facts: ResponseFacts, run_id: str, at: dt.datetime, body: str | None = None
+    doc: Document,
+    facts: ResponseFacts,
+    run_id: str,
+    at: dt.datetime,
+    body: str | None = None,
+    origin: Origin | None = None,
 ) -> dict[str, list[BaseModel]]:
     """Validated rows for every table from one document's facts. Raises ValidationError on a bad value."""
     rid = response_id(doc.source)
@@ -79,7 +95,7 @@ def build_rows(
         **prov,
         response_id=rid,
         media_type=doc.media_type,
-        body=body or facts.body,
+        body=(origin.body if origin else None) or body or facts.body,
         title=facts.title,
         primary_reference=facts.reference("primary"),
         publication_id=facts.reference("publication"),
@@ -91,6 +107,10 @@ def build_rows(
         keywords=list(facts.keywords),
         page_count=doc.page_count,
         text_chars=len(doc.text),
+        origin=origin.name if origin else None,
+        parent_source=origin.parent_source if origin else None,
+        fetched_at=origin.fetched_at if origin else None,
+        platform_status=origin.platform_status if origin else None,
     )
     refs = [
         ReferenceRecord(
@@ -143,6 +163,7 @@ def process_bytes(
     at: dt.datetime | None = None,
     body: str | None = None,
     reader: Callable[[bytes, str], Document] = read_bytes,
+    origin: Origin | None = None,
 ) -> Processed:
     """Read, extract and validate one document. Never raises for bad input: failures become error rows."""
     at = at or dt.datetime.now(dt.UTC)
@@ -166,7 +187,7 @@ def process_bytes(
         return fail("extract", "extractor_crash", f"{type(exc).__name__}: {exc}")
     done.facts = facts
     try:
-        done.rows = build_rows(doc, facts, run_id, at, body=body)
+        done.rows = build_rows(doc, facts, run_id, at, body=body, origin=origin)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

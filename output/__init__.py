@@ -20,7 +20,15 @@ from foidata.output.dataset import (
     current_version_dir,
     read_manifest,
 )
-from foidata.output.read import Dataset, connect, failed_sources, known_documents, open_dataset, read_table
+from foidata.output.read import (
+    Dataset,
+    connect,
+    error_types,
+    failed_sources,
+    known_documents,
+    open_dataset,
+    read_table,
+)
 
 __all__ = [
     "CURRENT",
@@ -35,6 +43,7 @@ __all__ = [
     "commit",
     "connect",
     "current_version_dir",
+    "error_types",
     "failed_sources",
     "known_documents",
     "open_dataset",

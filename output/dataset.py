@@ -91,9 +91,13 @@ def commit(
     run_id: str,
     *,
     now: dt.datetime | None = None,
+    replaced_errors: Set[str] = frozenset(),
 ) -> Manifest:
     """Write a new version and make it current: each table's current rows whose `source` is not in
-    `replaced_sources`, plus `new_rows[table]`. Tables without rows are written too (with their schema)."""
+    `replaced_sources`, plus `new_rows[table]`. Tables without rows are written too (with their schema).
+
+    `replaced_errors` drops only the `errors` rows of those sources: a page that failed to download this
+    time keeps the rows of its last good copy, and its new error replaces its old one."""
     if not _RUN_ID.match(run_id):
         raise ValueError(f"run_id must be letters, digits, '.', '_' or '-': {run_id!r}")
     unknown = set(new_rows) - set(TABLES)
@@ -126,7 +130,8 @@ def commit(
         files: list[FileEntry] = []
         for table, model in TABLES.items():
             schema = arrow_schema(model, table)
-            merged = _merge(table, schema, previous, new_rows.get(table, ()), replaced_sources)
+            dropped = replaced_sources | replaced_errors if table == "errors" else replaced_sources
+            merged = _merge(table, schema, previous, new_rows.get(table, ()), dropped)
             files.append(_write_parquet(merged, building / f"{table}.parquet", table))
         manifest = Manifest(
             schema_version=SCHEMA_VERSION,

@@ -79,6 +79,19 @@ def failed_sources(out_dir: PathLike) -> set[str]:
     return set(dataset.read("errors", columns=["source"]).column("source").to_pylist())
 
 
+def error_types(out_dir: PathLike) -> dict[str, set[str]]:
+    """source -> the error types recorded for it in the current version's `errors` table."""
+    try:
+        dataset = open_dataset(out_dir)
+    except DatasetNotFound:
+        return {}
+    rows = dataset.read("errors", columns=["source", "error_type"]).to_pydict()
+    found: dict[str, set[str]] = {}
+    for source, error_type in zip(rows["source"], rows["error_type"], strict=True):
+        found.setdefault(source, set()).add(error_type)
+    return found
+
+
 def connect(out_dir: PathLike) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with one view per table of the current version.
 

@@ -9,13 +9,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 # Bump the minor version for added columns, the major version for renamed, removed or retyped ones.
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 Outcome = Literal["full_disclosure", "part_disclosure", "refused", "not_held", "ncnd", "advice_only"]
 OUTCOMES: tuple[str, ...] = Outcome.__args__  # type: ignore[attr-defined]
 DateRole = Literal["request", "response", "published"]
 ReferenceKind = Literal["primary", "publication", "cited"]
-Stage = Literal["discover", "read", "extract", "validate", "write"]
+Stage = Literal["discover", "fetch", "read", "extract", "validate", "write"]
 Law = Literal["FOIA", "EIR", "DPA"]
 
 # Money is stored exactly, to the penny, never as a float.
@@ -57,6 +57,21 @@ class ResponseRecord(Provenance):
     keywords: list[str] = Field(description="Keywords the page lists for itself.")
     page_count: int = Field(ge=0, description="Pages in the document (PDF), 0 for pages without pages.")
     text_chars: int = Field(ge=0, description="Length of the document's extracted text in characters.")
+    origin: str | None = Field(
+        default=None,
+        description="Live source that fetched the document (police:essex, wdtk:essex_police, urls); null for files.",
+    )
+    parent_source: str | None = Field(
+        default=None, description="For an attachment: the source of the page that links to it; else null."
+    )
+    fetched_at: dt.datetime | None = Field(
+        default=None, description="When the bytes were fetched over HTTP (UTC); null for local files."
+    )
+    platform_status: str | None = Field(
+        default=None,
+        description="The publishing platform's own status for the request, e.g. WhatDoTheyKnow's successful, "
+        "partially_successful, rejected, not_held; null where the platform has none.",
+    )
 
 
 class SpanMixin(Provenance):
@@ -121,7 +136,7 @@ class ErrorRecord(Row):
 
     source: str = Field(description="Path or URL of the document at fault.")
     content_sha256: str | None = Field(description="SHA-256 of the bytes, if they could be read.")
-    stage: Stage = Field(description="Where it failed: discover, read, extract, validate or write.")
+    stage: Stage = Field(description="Where it failed: discover, fetch, read, extract, validate or write.")
     error_type: str = Field(description="Short machine-readable kind of failure, e.g. pdf_damaged.")
     reason: str = Field(description="What went wrong, in words a person can act on.")
     extractor_version: str = Field(description="foidata version that met the error.")
