@@ -89,7 +89,7 @@ def finish_scrape_task(ctx: ScrapeContext, plan: ScrapePlan, results: list[Scrap
     return finish_scrape(ctx, plan, results)
 
 
-@flow(name="foidata-scrape")
+@flow(name="foidata-scrape", flow_run_name="scrape-{source}")
 def scrape_flow(
     source: str,
     out_dir: str,

@@ -339,10 +339,9 @@ def serve(specs: tuple[str, ...], out_dir: str, cron: str, rate_per_host: float,
                               indent=2))
         return
     from prefect import serve as prefect_serve
+    from prefect.deployments.runner import RunnerDeployment
 
     from foidata.flows.prefect_flow import scrape_flow
-
-    from prefect.deployments.runner import RunnerDeployment
 
     # to_deployment is sync in a sync context; its annotation also allows the coroutine of async callers.
     deployments = [

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
+from sites import serve
+from sites.police_site import build_site, make_items
 
 from foidata.cli import cli
 from foidata.output import read_table
-from sites import serve
-from sites.police_site import build_site, make_items
 
 
 def test_scrape_police_through_prefect_then_nothing_new(httpserver: HTTPServer, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,12 @@ from pytest_httpserver import HTTPServer
 from sites import FixtureSite, serve
 from werkzeug import Request, Response
 
+from foidata.document import Document, Link
 from foidata.fetch import Fetcher, FetchError, FetchSettings, HostLimiter, RawCache
 from foidata.fetch.client import parse_retry_after
 from foidata.flows.scrape import ScrapeOptions, run_scrape
 from foidata.output import read_table
-from foidata.sources import UrlListSource
+from foidata.sources import Item, UrlListSource
 
 QUICK = FetchSettings(rate_per_host=100.0, backoff=0.05, timeout=2.0)
 
@@ -240,3 +242,70 @@ def test_the_user_agent_names_foidata_and_the_contact(httpserver: HTTPServer, tm
         http.get(f"{base}/page")
     agent = site.hits("/page")[0].headers["user-agent"]
     assert agent.startswith("foidata/") and "data-desk@example.org" in agent
+
+
+def test_a_sitemap_lists_pages_and_their_files_on_the_same_host(httpserver: HTTPServer, tmp_path: Path) -> None:
+    site = FixtureSite()
+    site.add("/robots.txt", "", "text/plain")
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    site.add("/sitemap.xml", f'<sitemapindex {ns}><sitemap><loc>BASE/sitemap-foi.xml</loc></sitemap></sitemapindex>',
+             "application/xml")
+    pages = "".join(
+        f"<url><loc>BASE/foi/{n}</loc><lastmod>{day}</lastmod></url>"
+        for n, day in ((1, "2023-05-01"), (2, "2024-02-10"), (3, "2024-06-30T10:00:00+00:00"))
+    )
+    site.add("/sitemap-foi.xml", f"<urlset {ns}>{pages}</urlset>", "application/xml")
+    for n in (1, 2, 3):
+        site.add(f"/foi/{n}", f'<html><body><p>Reference: FOI {n}00. Cost £{n},000.</p>'
+                              f'<a href="/files/{n}.csv">data</a><a href="https://elsewhere.example/x.pdf">x</a>'
+                              f"</body></html>")
+        site.add(f"/files/{n}.csv", f"item,cost\nlicences,£{n}5,000\n", "text/csv")
+    base = serve(httpserver, site)
+    for path in ("/sitemap.xml", "/sitemap-foi.xml"):
+        data, kind = site.pages[path]
+        site.add(path, data.replace(b"BASE", base.encode()), kind)
+
+    options = ScrapeOptions(since=dt.date(2024, 1, 1), settings=FetchSettings(rate_per_host=100.0))
+    summary = run_scrape(UrlListSource([f"{base}/sitemap.xml"]), str(tmp_path / "data"), options)
+    assert summary.items_listed == 2 and summary.failed == 0
+    sources = sorted(r["source"].removeprefix(base) for r in read_table(tmp_path / "data", "responses").to_pylist())
+    assert sources == ["/files/2.csv", "/files/3.csv", "/foi/2", "/foi/3"]
+    assert site.hits("/foi/1") == []
+
+
+def test_a_new_extractor_version_re_extracts_from_the_raw_cache(
+    httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = FixtureSite()
+    site.add("/robots.txt", "", "text/plain")
+    site.add("/foi/1", "<html><body><p>Reference: FOI 100. The cost was £1,000.</p></body></html>")
+    base = serve(httpserver, site)
+    source = UrlListSource([f"{base}/foi/1"])
+    options = ScrapeOptions(settings=FetchSettings(rate_per_host=100.0))
+    run_scrape(source, str(tmp_path / "data"), options)
+    site.clear()
+    import foidata.flows.scrape as scrape_module
+
+    monkeypatch.setattr(scrape_module, "EXTRACTOR_VERSION", "9.9.9")
+    again = run_scrape(source, str(tmp_path / "data"), options)
+    assert again.version_written and again.processed == 1
+    assert {hit.status for hit in site.hits()} == {304}  # the bytes came from the raw cache
+
+
+class BrokenSource:
+    name = "broken"
+
+    def list_items(self, http: Fetcher, since: dt.date | None) -> Iterator[Item]:
+        yield Item(url="http://127.0.0.1:9/never")
+        raise KeyError("a field the platform stopped sending")
+
+    def attachments(self, item: Item, page: Document) -> list[Link]:
+        return []
+
+
+def test_a_source_that_breaks_while_listing_is_recorded(tmp_path: Path) -> None:
+    options = ScrapeOptions(settings=FetchSettings(rate_per_host=100.0, retries=0, timeout=1.0))
+    summary = run_scrape(BrokenSource(), str(tmp_path / "data"), options)
+    assert summary.items_listed == 1
+    kinds = {row["error_type"] for row in read_table(tmp_path / "data", "errors").to_pylist()}
+    assert "listing_failed" in kinds
