@@ -140,6 +140,10 @@ def plan_scrape(ctx: ScrapeContext) -> ScrapePlan:
             items.setdefault(item.url, item)
     except FetchError as exc:
         errors.append(_fetch_error(ctx, exc))
+    except Exception as exc:  # a source's bug or a page it cannot parse: recorded, the items so far kept
+        reason = f"listing stopped: {type(exc).__name__}: {exc}"[:300]
+        errors.append(error_row(f"source:{ctx.source.name}", None, "fetch", "listing_failed", reason, ctx.run_id,
+                                dt.datetime.now(dt.UTC)))
     return ScrapePlan(
         run_id=ctx.run_id,
         out_dir=ctx.out_dir,

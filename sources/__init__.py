@@ -12,10 +12,12 @@ from typing import Any
 from foidata.sources.base import Item, Source, file_links, same_host
 from foidata.sources.police import PoliceSource, forces
 from foidata.sources.urls import UrlListSource
+from foidata.sources.wdtk import WdtkSource
 
 SOURCES: dict[str, Callable[..., Source]] = {
     "police": PoliceSource,
     "urls": UrlListSource,
+    "wdtk": WdtkSource,
 }
 
 
@@ -28,5 +30,5 @@ def make_source(kind: str, **options: Any) -> Source:
     return factory(**options)
 
 
-__all__ = ["SOURCES", "Item", "PoliceSource", "Source", "UrlListSource", "file_links", "forces",
+__all__ = ["SOURCES", "Item", "PoliceSource", "Source", "UrlListSource", "WdtkSource", "file_links", "forces",
            "make_source", "same_host"]
