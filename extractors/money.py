@@ -225,7 +225,7 @@ def _column_period(lines: list[_Line], idx: int, pos: int) -> str | None:
         if "|" in line.text and not SYMBOL_AMOUNT.search(line.text):
             cells = _cells(line)
             texts = [line.text[a - line.start : b - line.start] for a, b in cells]
-            if any(_is_period_only(_Line(0, 0, cell)) for cell in texts):
+            if _is_header_row(texts):
                 if len(cells) != len(row) or column >= len(texts):
                     return None
                 return _is_period_only(_Line(0, 0, texts[column]))
@@ -237,6 +237,14 @@ def _column_period(lines: list[_Line], idx: int, pos: int) -> str | None:
         if len(periods) == 1:
             return periods.pop()
     return None
+
+
+def _is_header_row(cells: list[str]) -> bool:
+    """A row of column periods: at least half the cells after the first name a period. A data row whose one
+    figure happens to look like a year ("| Mobile devices | 2050 | 1100 |") is not a header."""
+    rest = [cell for cell in cells[1:] if cell.strip()] or [cell for cell in cells if cell.strip()]
+    periods = sum(1 for cell in rest if _is_period_only(_Line(0, 0, cell)))
+    return periods > 0 and 2 * periods >= len(rest)
 
 
 def _continues_sentence(text: str, line: _Line) -> bool:
@@ -476,11 +484,16 @@ def _table_money(text: str, lines: list[_Line], taken: list[tuple[int, int]]) ->
                 if not any(a <= m.start() < b for a, b in taken)
             ]
             label_text = _first_text_cell(TABLE_NUMBER.sub("  ", line.text))
+
+            def amount_like(m: re.Match[str], group: str | int, idx: int = j) -> bool:
+                # "2050" under a "2020/21" column of a £000 table is an amount, not a year.
+                return not find_periods(m.group(group)) or _column_period(lines, idx, m.start()) is not None
+
             if label_text:
                 rows.append(_Row(label_text, _is_period_only(_Line(0, 0, label_text)), []))
-                numbers = [m for m in numbers if not find_periods(m.group(0))]
+                numbers = [m for m in numbers if amount_like(m, 0)]
             if rows:
-                rows[-1].numbers.extend(n for n in numbers if not find_periods(n.group("num")))
+                rows[-1].numbers.extend(n for n in numbers if amount_like(n, "num"))
             j += 1
         for row in rows:
             for k, m in enumerate(row.numbers):

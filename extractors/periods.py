@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from foidata.extractors.fiscal import FY_PHRASE, phrase_financial_year
 from foidata.extractors.spans import Span
 
 FINANCIAL_YEAR = re.compile(
@@ -63,7 +64,16 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[tupl
     end = len(text) if end is None else end
     found: list[tuple[Span, str]] = []
     taken: list[tuple[int, int]] = []
+    # Financial years in words ("year ending 31 March 2021", "April 2020 to March 2021", "FY21") first: the
+    # years inside them are not periods of their own.
+    for m in FY_PHRASE.finditer(text, start, end):
+        phrase = phrase_financial_year(m.group(0))
+        if phrase:
+            found.append((Span.of(m), phrase))
+            taken.append((m.start(), m.end()))
     for m in FINANCIAL_YEAR.finditer(text, start, end):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
         fy = financial_year(m.group("a"), m.group("b"))
         if fy and (m.group("sep") != "." or len(m.group("a")) == 4):
             found.append((Span.of(m), fy))

@@ -11,13 +11,14 @@ from foidata.extractors.money import find_money
 from foidata.extractors.outcome import classify_outcome
 from foidata.extractors.questions import count_questions
 from foidata.extractors.references import find_references
+from foidata.extractors.tables import merge_money, table_money
 
 
 def extract_response(doc: Document) -> ResponseFacts:
     """Every fact foidata reads from one response. Pure: no I/O, no Prefect."""
     text = doc.text
     exemptions = find_exemptions(text)
-    money = find_money(text)
+    money = merge_money(find_money(text), table_money(doc))
     return ResponseFacts(
         title=find_title(doc),
         body=find_body(text),

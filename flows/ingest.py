@@ -24,8 +24,10 @@ from pydantic import BaseModel
 
 from foidata import EXTRACTOR_VERSION
 from foidata.document import sha256_file
+from foidata.flows.parallel import pool
 from foidata.isolation import process_safely
 from foidata.output import CURRENT, commit, failed_sources, known_documents, open_dataset
+from foidata.output.staging import Staging
 from foidata.pipeline import error_row
 from foidata.schemas import TABLES, ErrorRecord
 
@@ -45,12 +47,15 @@ class Candidate:
 class Batch:
     run_id: str
     documents: tuple[Candidate, ...]
+    out_dir: str | None = None  # where to stage the rows; None keeps them in memory (small runs, tests)
+    index: int = 0
 
 
 @dataclass
 class BatchResult:
-    rows: dict[str, list[BaseModel]]
+    rows: dict[str, list[BaseModel]]  # in memory: the errors always, every table when not staged
     processed: int
+    staged: dict[str, int] = field(default_factory=dict)  # rows written to the run's staging, by table
 
 
 @dataclass
@@ -144,7 +149,8 @@ def plan_ingest(
         skipped_unchanged=len(skipped),
         skipped_failed=len(skipped & failed_before),
         batches=[
-            Batch(run_id, tuple(fresh[i : i + batch_size])) for i in range(0, len(fresh), batch_size)
+            Batch(run_id, tuple(fresh[i : i + batch_size]), out_dir, n)
+            for n, i in enumerate(range(0, len(fresh), batch_size))
         ],
         early_errors=fresh_errors,
         has_dataset=os.path.exists(os.path.join(out_dir, CURRENT)),  # a dangling link is no dataset
@@ -165,7 +171,19 @@ def process_batch(batch: Batch) -> BatchResult:
         processed = process_safely(doc.source, data, batch.run_id, at)
         for table, table_rows in processed.rows.items():
             rows[table].extend(table_rows)
-    return BatchResult(rows=dict(rows), processed=len(batch.documents))
+    if batch.out_dir is None:
+        return BatchResult(rows=dict(rows), processed=len(batch.documents))
+    # Spill every table but the (few) errors, which the summary needs: memory stays one batch deep.
+    errors = rows.pop("errors", [])
+    staged = Staging(batch.out_dir, batch.run_id).write(rows, f"batch-{batch.index:06d}")
+    return BatchResult(rows={"errors": errors}, processed=len(batch.documents), staged=staged)
+
+
+def process_batches(batches: Sequence[Batch], workers: int = 1) -> list[BatchResult]:
+    """Every batch, on `workers` processes when there is more than one batch to share."""
+    if workers <= 1 or len(batches) <= 1:
+        return [process_batch(batch) for batch in batches]
+    return list(pool(workers).map(process_batch, batches))
 
 
 def finish_ingest(plan: IngestPlan, results: Iterable[BatchResult]) -> IngestSummary:
@@ -173,15 +191,21 @@ def finish_ingest(plan: IngestPlan, results: Iterable[BatchResult]) -> IngestSum
     rows: dict[str, list[BaseModel]] = {table: [] for table in TABLES}
     rows["errors"].extend(plan.early_errors)
     processed = len({e.source for e in plan.early_errors})
-    for result in results:
+    results_list = list(results)
+    for result in results_list:
         processed += result.processed
         for table, table_rows in result.rows.items():
             rows[table].extend(table_rows)
 
+    staged: Counter[str] = Counter()
+    for result in results_list:
+        staged.update(result.staged)
     write = processed > 0 or not plan.has_dataset
+    staging = Staging(plan.out_dir, plan.run_id)
     if write:
-        dataset_rows = commit(plan.out_dir, rows, plan.replaced_sources, plan.run_id).tables
+        dataset_rows = commit(plan.out_dir, rows, plan.replaced_sources, plan.run_id, staged=staging).tables
     else:
+        staging.remove()
         dataset_rows = open_dataset(plan.out_dir).manifest.tables
     errors = [row for row in rows["errors"] if isinstance(row, ErrorRecord)]
     return IngestSummary(
@@ -194,16 +218,18 @@ def finish_ingest(plan: IngestPlan, results: Iterable[BatchResult]) -> IngestSum
         failed=len({e.source for e in errors}),
         still_failing_unchanged=plan.skipped_failed,
         failures=group_failures(errors),
-        rows_added={table: len(table_rows) for table, table_rows in rows.items()},
+        rows_added={table: len(table_rows) + staged[table] for table, table_rows in rows.items()},
         dataset_rows=dataset_rows,
         seconds=round(time.monotonic() - plan.started, 3),
     )
 
 
-def run_ingest(paths: Sequence[str], out_dir: str, batch_size: int = DEFAULT_BATCH_SIZE) -> IngestSummary:
-    """The whole ingest in plain Python, exactly as the Prefect flow runs it."""
+def run_ingest(
+    paths: Sequence[str], out_dir: str, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1
+) -> IngestSummary:
+    """The whole ingest in plain Python, exactly as the Prefect flow runs it (`workers` processes)."""
     plan = plan_ingest(paths, out_dir, batch_size)
-    return finish_ingest(plan, [process_batch(batch) for batch in plan.batches])
+    return finish_ingest(plan, process_batches(plan.batches, workers))
 
 
 def group_failures(errors: Iterable[ErrorRecord]) -> list[FailureGroup]:

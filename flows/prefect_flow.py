@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.utilities.annotations import quote
+from prefect.utilities.annotations import quote, unmapped
 
 from foidata.fetch import FetchSettings
 from foidata.flows.ingest import (
@@ -24,6 +24,7 @@ from foidata.flows.ingest import (
     plan_ingest,
     process_batch,
 )
+from foidata.flows.parallel import default_workers, pool
 from foidata.flows.scrape import (
     DEFAULT_WORKERS,
     ScrapeContext,
@@ -48,10 +49,12 @@ def plan_task(paths: list[str], out_dir: str, batch_size: int) -> IngestPlan:
 
 
 @task(name="process-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
-def process_batch_task(batch: Batch) -> BatchResult:
+def process_batch_task(batch: Batch, workers: int) -> BatchResult:
     # process_batch turns bad documents into error rows, so a retry only happens after a crash of the
     # process's own making (MemoryError, a bug): one more try is cheap because the batch is pure.
-    return process_batch(batch)
+    if workers <= 1:
+        return process_batch(batch)
+    return pool(workers).submit(process_batch, batch).result()  # this thread waits; a process works
 
 
 @task(name="commit", cache_policy=NO_CACHE)
@@ -60,10 +63,14 @@ def commit_task(plan: IngestPlan, results: list[BatchResult]) -> IngestSummary:
 
 
 @flow(name="foidata-ingest")
-def ingest_flow(paths: list[str], out_dir: str, batch_size: int = DEFAULT_BATCH_SIZE) -> IngestSummary:
-    """Ingest files and folders into the dataset in `out_dir`; returns what was done."""
+def ingest_flow(
+    paths: list[str], out_dir: str, batch_size: int = DEFAULT_BATCH_SIZE, workers: int | None = None
+) -> IngestSummary:
+    """Ingest files and folders into the dataset in `out_dir` with `workers` processes (default: one per
+    core); returns what was done."""
+    workers = workers or default_workers()
     plan = plan_task.submit(paths, out_dir, batch_size).result()
-    futures = process_batch_task.map(plan.batches)
+    futures = process_batch_task.map(plan.batches, unmapped(workers))
     results = [future.result() for future in futures]
     # quote(): Prefect would otherwise walk every row of every result looking for futures to resolve.
     # It hands the task the unwrapped values, hence the casts.

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 MEDIA_HTML = "text/html"
 MEDIA_PDF = "application/pdf"
 MEDIA_TEXT = "text/plain"
+# What a redacted run of text reads as: one character that no extractor takes for a digit or a word.
+REDACTED = "\u2588"
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,20 @@ class Table:
 
 @dataclass(frozen=True)
 class Page:
-    """Where one PDF page's text sits inside `Document.text`."""
+    """Where one PDF page's text sits inside `Document.text`, and how that text was obtained.
+
+    `redacted_spans` counts runs of characters hidden under a black box or a redaction annotation; each run
+    is one "█" in the text. `ocr` is True when the text came from Tesseract, with its mean word confidence
+    (0-100). `unread` says why a page that holds something to read has no text (e.g. a scan without OCR).
+    """
 
     number: int
     start: int
     end: int
+    redacted_spans: int = 0
+    ocr: bool = False
+    ocr_confidence: float | None = None
+    unread: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,21 @@ class Document:
     @property
     def page_count(self) -> int:
         return len(self.pages)
+
+    @property
+    def redacted_spans(self) -> int:
+        """Redacted runs of text over all pages (each is one "█" in `text`)."""
+        return sum(page.redacted_spans for page in self.pages)
+
+    @property
+    def unread_pages(self) -> tuple[int, ...]:
+        """Numbers of the pages whose text could not be read; `Page.unread` gives each reason."""
+        return tuple(page.number for page in self.pages if page.unread is not None)
+
+    @property
+    def ocr_pages(self) -> tuple[int, ...]:
+        """Numbers of the pages whose text came from OCR."""
+        return tuple(page.number for page in self.pages if page.ocr)
 
 
 def sha256_hex(data: bytes) -> str:

@@ -19,8 +19,9 @@ ISOLATE_OVER_BYTES = 2 * 1024**2  # any document this large is isolated too, wha
 
 
 def needs_isolation(data: bytes) -> bool:
-    """PDFs (parsing is slow and can blow up) and anything large go to a child process."""
-    return b"%PDF-" in data[:1024] or len(data) > ISOLATE_OVER_BYTES
+    """PDFs (parsing is slow and can blow up), zips (Word and Excel files inflate) and anything large go to a
+    child process."""
+    return b"%PDF-" in data[:1024] or data.startswith(b"PK\x03\x04") or len(data) > ISOLATE_OVER_BYTES
 
 
 Worker = Callable[[str, bytes, str, dt.datetime, Origin | None], Processed]

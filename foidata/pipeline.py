@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from foidata import EXTRACTOR_VERSION
 from foidata.document import Document, sha256_hex
+from foidata.enrich import money_columns, resolve_document_body, response_columns
 from foidata.extractors import extract_response
 from foidata.extractors.facts import ResponseFacts
 from foidata.readers import ReadError, read_bytes
@@ -22,8 +23,10 @@ from foidata.schemas import (
     ErrorRecord,
     ExemptionRecord,
     MoneyRecord,
+    PageRecord,
     ReferenceRecord,
     ResponseRecord,
+    TableCellRecord,
 )
 from foidata.schemas.records import DateRole, Law, Outcome, ReferenceKind, Stage
 
@@ -84,6 +87,10 @@ def build_rows(
 ) -> dict[str, list[BaseModel]]:
     """Validated rows for every table from one document's facts. Raises ValidationError on a bad value."""
     rid = response_id(doc.source)
+    match = resolve_document_body(
+        doc, facts, (origin.body if origin else None) or body,
+        origin.name if origin else None, origin.parent_source if origin else None,
+    )
     prov: dict[str, Any] = {
         "source": doc.source,
         "content_sha256": doc.content_sha256,
@@ -107,10 +114,15 @@ def build_rows(
         keywords=list(facts.keywords),
         page_count=doc.page_count,
         text_chars=len(doc.text),
+        text=doc.text,
         origin=origin.name if origin else None,
         parent_source=origin.parent_source if origin else None,
         fetched_at=origin.fetched_at if origin else None,
         platform_status=origin.platform_status if origin else None,
+        ocr=bool(doc.ocr_pages) if doc.pages else None,
+        ocr_confidence=_mean_ocr_confidence(doc),
+        redacted_spans=doc.redacted_spans if doc.pages else None,
+        **response_columns(doc, facts, match),
     )
     refs = [
         ReferenceRecord(
@@ -138,13 +150,28 @@ def build_rows(
         MoneyRecord(
             **prov, response_id=rid, amount=m.amount, amount_high=m.amount_high, currency=m.currency,
             approximate=m.approximate, subject=m.subject, period=m.period, text=m.span.text,
-            span_start=m.span.start, span_end=m.span.end,
+            span_start=m.span.start, span_end=m.span.end, **money_columns(doc.text, m),
         )
         for m in facts.money
     ]
     attachments = [
         AttachmentRecord(**prov, response_id=rid, name=a.name, url=a.url, file_type=a.file_type)
         for a in facts.attachments
+    ]
+    pages = [
+        PageRecord(
+            **prov, response_id=rid, page=p.number, span_start=p.start, span_end=p.end, ocr=p.ocr,
+            ocr_confidence=p.ocr_confidence, redacted_spans=p.redacted_spans, unread=p.unread,
+        )
+        for p in doc.pages
+    ]
+    cells = [
+        TableCellRecord(
+            **prov, response_id=rid, table_index=index, page=table.page, row=r, column=c, text=text,
+        )
+        for index, table in enumerate(doc.tables)
+        for r, row in enumerate(table.rows)
+        for c, text in enumerate(row)
     ]
     return {
         "responses": [response],
@@ -153,7 +180,14 @@ def build_rows(
         "exemptions": list(exemptions),
         "money": list(money),
         "attachments": list(attachments),
+        "pages": list(pages),
+        "tables": list(cells),
     }
+
+
+def _mean_ocr_confidence(doc: Document) -> float | None:
+    scores = [p.ocr_confidence for p in doc.pages if p.ocr and p.ocr_confidence is not None]
+    return round(sum(scores) / len(scores), 2) if scores else None
 
 
 def process_bytes(
@@ -192,5 +226,13 @@ def process_bytes(
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         return fail("validate", "invalid_value", f"{where}: {first['msg']} ({exc.error_count()} error(s))")
-    done.rows["errors"] = []
+    done.rows["errors"] = [_unread_pages_error(doc, run_id, at)] if doc.unread_pages else []
     return done
+
+
+def _unread_pages_error(doc: Document, run_id: str, at: dt.datetime) -> ErrorRecord:
+    """The document's rows stand; the pages that could not be read (a scan without OCR) are an error too."""
+    unread = [p for p in doc.pages if p.unread is not None]
+    numbers = ", ".join(str(p.number) for p in unread[:20]) + (" ..." if len(unread) > 20 else "")
+    reason = f"{len(unread)} of {len(doc.pages)} pages not read (pages {numbers}): {unread[0].unread}"
+    return error_row(doc.source, doc.content_sha256, "read", "pages_unread", reason, run_id, at)

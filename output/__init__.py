@@ -12,14 +12,13 @@ from foidata.output.dataset import (
     KEEP_PREVIOUS,
     MANIFEST,
     VERSIONS,
-    DatasetError,
-    DatasetNotFound,
     FileEntry,
     Manifest,
     commit,
     current_version_dir,
     read_manifest,
 )
+from foidata.output.errors import DatasetError, DatasetNotFound
 from foidata.output.read import (
     Dataset,
     connect,

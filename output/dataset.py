@@ -17,33 +17,24 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence, Set
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from foidata import __version__
 from foidata.document import sha256_file
+from foidata.output.errors import DatasetError, DatasetNotFound
+from foidata.output.merge import write_merged
+from foidata.output.staging import Staging, remove_stale_staging
 from foidata.schemas import SCHEMA_VERSION, TABLES, arrow_schema
 
 VERSIONS = "versions"
 CURRENT = "current"
 MANIFEST = "manifest.json"
 KEEP_PREVIOUS = 2  # versions kept besides the current one, so a bad run can be rolled back by hand
-COMPRESSION = "zstd"
-SORT_COLUMNS = ("source", "span_start", "span_end")  # those a table has; the sort is stable for ties
 
 _TMP_PREFIX = ".tmp-"
 _LOCK = ".lock"
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-class DatasetError(Exception):
-    """A dataset that cannot be read or written as asked. The message names the directory at fault."""
-
-
-class DatasetNotFound(DatasetError):
-    """No dataset (no `current` version) in the directory."""
 
 
 class FileEntry(BaseModel):
@@ -92,6 +83,7 @@ def commit(
     *,
     now: dt.datetime | None = None,
     replaced_errors: Set[str] = frozenset(),
+    staged: Staging | None = None,
 ) -> Manifest:
     """Write a new version and make it current: each table's current rows whose `source` is not in
     `replaced_sources`, plus `new_rows[table]`. Tables without rows are written too (with their schema).
@@ -131,8 +123,10 @@ def commit(
         for table, model in TABLES.items():
             schema = arrow_schema(model, table)
             dropped = replaced_sources | replaced_errors if table == "errors" else replaced_sources
-            merged = _merge(table, schema, previous, new_rows.get(table, ()), dropped)
-            files.append(_write_parquet(merged, building / f"{table}.parquet", table))
+            parts = staged.parts(table) if staged is not None else []
+            path = building / f"{table}.parquet"
+            write_merged(path, table, schema, previous, new_rows.get(table, ()), parts, dropped)
+            files.append(_entry(path, table))
         manifest = Manifest(
             schema_version=SCHEMA_VERSION,
             foidata_version=__version__,
@@ -148,6 +142,9 @@ def commit(
         _fsync_dir(versions)
         _swap_current(out, final)
         _prune(versions, manifest)
+        if staged is not None:
+            staged.remove()
+        remove_stale_staging(out)
     return manifest
 
 
@@ -159,54 +156,9 @@ def _check_compatible(previous: Manifest, out: Path) -> None:
         )
 
 
-def _merge(
-    table: str,
-    schema: pa.Schema,
-    previous: Path | None,
-    new: Sequence[BaseModel],
-    replaced_sources: Set[str],
-) -> pa.Table:
-    parts: list[pa.Table] = []
-    old_path = previous / f"{table}.parquet" if previous is not None else None
-    if old_path is not None and old_path.exists():
-        old = _conform(pq.read_table(old_path), schema, old_path)
-        if replaced_sources:
-            drop = pc.is_in(old["source"], value_set=pa.array(sorted(replaced_sources), pa.string()))
-            old = old.filter(pc.invert(drop))
-        parts.append(old)
-    parts.append(pa.Table.from_pylist([row.model_dump() for row in new], schema=schema))
-    merged = pa.concat_tables(parts)
-    keys = [(name, "ascending") for name in SORT_COLUMNS if name in schema.names]
-    return merged.sort_by(keys) if keys else merged
-
-
-def _conform(table: pa.Table, schema: pa.Schema, path: Path) -> pa.Table:
-    """An older version's table in today's schema: columns added since (nullable) come back as nulls."""
-    columns: list[pa.ChunkedArray | pa.Array] = []
-    for fld in schema:
-        if fld.name in table.column_names:
-            column = table[fld.name]
-            if not column.type.equals(fld.type):
-                try:
-                    column = column.cast(fld.type)
-                except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-                    raise DatasetError(f"{path}: column {fld.name} cannot become {fld.type}: {exc}") from None
-            columns.append(column)
-        elif fld.nullable:
-            columns.append(pa.nulls(table.num_rows, fld.type))
-        else:
-            raise DatasetError(f"{path} lacks required column {fld.name}; ingest into a new --out directory")
-    return pa.Table.from_arrays(columns, schema=schema)
-
-
-def _write_parquet(table: pa.Table, path: Path, name: str) -> FileEntry:
-    with open(path, "xb") as fh:
-        pq.write_table(table, fh, compression=COMPRESSION)
-        fh.flush()
-        os.fsync(fh.fileno())
-    return FileEntry(
-        table=name, path=path.name, rows=table.num_rows, bytes=path.stat().st_size, sha256=sha256_file(path)
-    )
+def _entry(path: Path, name: str) -> FileEntry:
+    rows = pq.ParquetFile(path).metadata.num_rows
+    return FileEntry(table=name, path=path.name, rows=rows, bytes=path.stat().st_size, sha256=sha256_file(path))
 
 
 def _write_synced(path: Path, data: bytes) -> None:

@@ -11,7 +11,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from foidata.output.dataset import DatasetError, DatasetNotFound, Manifest, current_version_dir, read_manifest
+from foidata.output.dataset import Manifest, current_version_dir, read_manifest
+from foidata.output.errors import DatasetError, DatasetNotFound
 
 PathLike = str | os.PathLike[str]
 

@@ -10,9 +10,11 @@ from foidata.schemas.records import (
     ErrorRecord,
     ExemptionRecord,
     MoneyRecord,
+    PageRecord,
     Provenance,
     ReferenceRecord,
     ResponseRecord,
+    TableCellRecord,
 )
 
 __all__ = [
@@ -24,9 +26,11 @@ __all__ = [
     "ErrorRecord",
     "ExemptionRecord",
     "MoneyRecord",
+    "PageRecord",
     "Provenance",
     "ReferenceRecord",
     "ResponseRecord",
+    "TableCellRecord",
     "arrow_schema",
     "data_dictionary",
 ]

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 # Bump the minor version for added columns, the major version for renamed, removed or retyped ones.
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.4.0"
 
 Outcome = Literal["full_disclosure", "part_disclosure", "refused", "not_held", "ncnd", "advice_only"]
 OUTCOMES: tuple[str, ...] = Outcome.__args__  # type: ignore[attr-defined]
@@ -17,6 +17,10 @@ DateRole = Literal["request", "response", "published"]
 ReferenceKind = Literal["primary", "publication", "cited"]
 Stage = Literal["discover", "fetch", "read", "extract", "validate", "write"]
 Law = Literal["FOIA", "EIR", "DPA"]
+BodyKind = Literal["police", "pcc", "fire", "council", "nhs", "other"]
+Nation = Literal["england", "wales", "scotland", "northern_ireland", "uk"]
+PeriodKind = Literal["financial_year", "calendar_year", "month", "range", "none"]
+SpendType = Literal["capital", "revenue"]
 
 # Money is stored exactly, to the penny, never as a float.
 MoneyAmount = Annotated[Decimal, Field(max_digits=18, decimal_places=2)]
@@ -42,7 +46,10 @@ class ResponseRecord(Provenance):
     """One published FOI response (a disclosure-log page, a letter, a thread)."""
 
     response_id: str = Field(description="Stable id of the response: a hash of its source.")
-    media_type: str = Field(description="Detected type of the document: text/html, application/pdf, text/plain.")
+    media_type: str = Field(
+        description="Detected type of the document: text/html, application/pdf, text/plain, text/csv, "
+        "text/tab-separated-values, or the DOCX / XLSX media types."
+    )
     body: str | None = Field(description="Public body that answered, as named in the document or source.")
     title: str | None = Field(description="Title of the request or page.")
     primary_reference: str | None = Field(description="The body's own reference for this request, as printed.")
@@ -57,6 +64,12 @@ class ResponseRecord(Provenance):
     keywords: list[str] = Field(description="Keywords the page lists for itself.")
     page_count: int = Field(ge=0, description="Pages in the document (PDF), 0 for pages without pages.")
     text_chars: int = Field(ge=0, description="Length of the document's extracted text in characters.")
+    # Kept so a figure can be quoted in its sentence (span offsets index it) and searched in full text.
+    text: str | None = Field(
+        default=None,
+        description="The document's extracted text, which every span offset indexes; null in datasets written "
+        "before schema 1.4.",
+    )
     origin: str | None = Field(
         default=None,
         description="Live source that fetched the document (police:essex, wdtk:essex_police, urls); null for files.",
@@ -71,6 +84,46 @@ class ResponseRecord(Provenance):
         default=None,
         description="The publishing platform's own status for the request, e.g. WhatDoTheyKnow's successful, "
         "partially_successful, rejected, not_held; null where the platform has none.",
+    )
+    ocr: bool | None = Field(
+        default=None, description="True when some of the text was read from page images by OCR (Tesseract)."
+    )
+    ocr_confidence: float | None = Field(
+        default=None, ge=0, le=100, description="Mean OCR word confidence (0-100) over the OCRed pages, else null."
+    )
+    redacted_spans: int | None = Field(
+        default=None, ge=0,
+        description="Runs of text hidden under black boxes or redaction annotations (PDF); never extracted.",
+    )
+    body_id: str | None = Field(
+        default=None,
+        description="The body's id in foidata's register of bodies (e.g. essex-police), resolved from the source, "
+        "its host, the letterhead or the text; null for a body the register does not know.",
+    )
+    body_kind: BodyKind | None = Field(
+        default=None, description="police, pcc, fire, council, nhs or other, from the register; null if unknown."
+    )
+    body_nation: Nation | None = Field(
+        default=None,
+        description="england, wales, scotland, northern_ireland, or uk for UK-wide bodies, from the register.",
+    )
+    request_text: str | None = Field(
+        default=None,
+        description="The request as the response restates it (whitespace collapsed, at most 2,000 characters), "
+        "where the layout marks it; null otherwise.",
+    )
+    request_group_id: str | None = Field(
+        default=None,
+        description="Responses to the same request sent to several bodies (near-identical request text or "
+        "title) share this id; a request seen once has a group of its own. Null without request text or title.",
+    )
+    working_days: int | None = Field(
+        default=None, ge=0,
+        description="Working days from the request's receipt to the response (the day after receipt is day 1), "
+        "under the bank holidays of the body's nation; null unless both dates and the nation are known.",
+    )
+    late: bool | None = Field(
+        default=None, description="True when working_days is over the statutory 20; null when it is unknown."
     )
 
 
@@ -120,6 +173,17 @@ class MoneyRecord(SpanMixin):
     subject: str | None = Field(description="A few words for what the money is, e.g. capital programme.")
     period: str | None = Field(description="Financial year (2020/21) or year (2022) it refers to, where stated.")
     text: str = Field(description="The amount as printed, e.g. c£4.9m.")
+    fy_start: int | None = Field(
+        default=None,
+        description="Year the UK financial year of the period starts (2020/21, FY21, year ending 31 March 2021 "
+        "all give 2020; a month gives its financial year); null for calendar years, ranges and no period.",
+    )
+    period_kind: PeriodKind | None = Field(
+        default=None, description="financial_year, calendar_year, month, range or none (no period stated)."
+    )
+    spend_type: SpendType | None = Field(
+        default=None, description="capital or revenue where the text says which; else null."
+    )
 
 
 class AttachmentRecord(Provenance):
@@ -129,6 +193,30 @@ class AttachmentRecord(Provenance):
     name: str = Field(description="File name or link text.")
     url: str | None = Field(description="Link to the file where the page gives one.")
     file_type: str | None = Field(description="File type from the name or link: pdf, docx, xlsx, csv, ...")
+
+
+class PageRecord(Provenance):
+    """One page of a paged document (PDF): how its text was read."""
+
+    response_id: str = Field(description="The response the page belongs to.")
+    page: int = Field(ge=1, description="Page number, from 1.")
+    span_start: int = Field(ge=0, description="Where the page's text starts in the document text.")
+    span_end: int = Field(ge=0, description="Where the page's text ends (exclusive).")
+    ocr: bool = Field(description="True when the page's text was read from its image by OCR.")
+    ocr_confidence: float | None = Field(ge=0, le=100, description="Mean OCR word confidence (0-100), else null.")
+    redacted_spans: int = Field(ge=0, description="Runs of text under black boxes or redactions on the page.")
+    unread: str | None = Field(description="Why the page has no text although it shows something, else null.")
+
+
+class TableCellRecord(Provenance):
+    """One cell of a table found in a document (HTML, PDF, Word, spreadsheet), to rebuild the table."""
+
+    response_id: str = Field(description="The response the table belongs to.")
+    table_index: int = Field(ge=0, description="The table's position among the document's tables, from 0.")
+    page: int | None = Field(description="Page the table is on (PDF), else null.")
+    row: int = Field(ge=0, description="Row number in the table, from 0 (usually the header row).")
+    column: int = Field(ge=0, description="Column number, from 0.")
+    text: str = Field(description="The cell's text, whitespace collapsed; empty for an empty cell.")
 
 
 class ErrorRecord(Row):
@@ -152,5 +240,7 @@ TABLES: dict[str, type[Row]] = {
     "exemptions": ExemptionRecord,
     "money": MoneyRecord,
     "attachments": AttachmentRecord,
+    "pages": PageRecord,
+    "tables": TableCellRecord,
     "errors": ErrorRecord,
 }

@@ -28,8 +28,8 @@ def runner() -> CliRunner:
 
 @pytest.fixture(autouse=True)
 def without_prefect(monkeypatch: pytest.MonkeyPatch) -> None:
-    def run(paths: Sequence[str], out_dir: str, batch_size: int) -> IngestSummary:
-        return run_ingest(list(paths), out_dir, batch_size)
+    def run(paths: Sequence[str], out_dir: str, batch_size: int, workers: int | None = None) -> IngestSummary:
+        return run_ingest(list(paths), out_dir, batch_size, workers or 1)
 
     monkeypatch.setattr(cli_module, "_run_flow", run)
 

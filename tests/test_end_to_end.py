@@ -82,16 +82,16 @@ KILLER = textwrap.dedent(
     import pyarrow.parquet as pq
     from foidata.flows import run_ingest
 
-    real_write = pq.write_table
+    real_close = pq.ParquetWriter.close
     written = []
 
-    def write_then_die(*args, **kwargs):
-        real_write(*args, **kwargs)
+    def close_then_die(self, *args, **kwargs):
+        real_close(self, *args, **kwargs)
         written.append(1)
         if len(written) == int(sys.argv[3]):
             os.kill(os.getpid(), signal.SIGKILL)
 
-    pq.write_table = write_then_die
+    pq.ParquetWriter.close = close_then_die
     run_ingest([sys.argv[1]], sys.argv[2])
     """
 )

@@ -150,3 +150,50 @@ def test_prefect_flow_end_to_end(corpus: Path, tmp_path: Path) -> None:
     for table in TABLES:
         assert_table_schema(dataset.read(table).schema, table)
     assert os.listdir(Path(os.environ["PREFECT_HOME"]))  # Prefect's database went to the session's home
+
+
+def test_two_worker_processes_and_staged_batches_give_the_same_dataset(tmp_path: Path) -> None:
+    from foidata.cli import sample_texts
+    from foidata.output.staging import STAGING
+
+    one = run_ingest([str(sample_texts())], str(tmp_path / "one"), batch_size=100, workers=1)
+    two = run_ingest([str(sample_texts())], str(tmp_path / "two"), batch_size=3, workers=2)
+    assert one.processed == two.processed == 13 and two.ok
+    assert one.rows_added == two.rows_added
+    for table in TABLES:
+        first, second = read_table(tmp_path / "one", table), read_table(tmp_path / "two", table)
+        run_columns = [c for c in ("run_id", "ingested_at", "occurred_at") if c in first.column_names]
+        assert first.drop(run_columns).equals(second.drop(run_columns)), table
+    assert not any((tmp_path / "two" / STAGING).iterdir())  # the run's staged parts are gone after the commit
+
+
+def test_stale_staging_of_a_crashed_run_is_removed_and_a_live_one_kept(corpus: Path, tmp_path: Path) -> None:
+    from foidata.output.staging import STAGING, STALE_SECONDS
+
+    out = tmp_path / "data"
+    crashed, live = out / STAGING / "crashed-run", out / STAGING / "live-run"
+    for folder in (crashed, live):
+        (folder / "money").mkdir(parents=True)
+        (folder / "money" / "batch-000000.parquet").write_bytes(b"partial")
+    old = time.time() - STALE_SECONDS - 60
+    os.utime(crashed, (old, old))
+    run_ingest([str(corpus)], str(out))
+    assert not crashed.exists() and live.exists()
+
+
+def test_a_run_with_nothing_new_does_not_start_prefect(corpus: Path, tmp_path: Path) -> None:
+    import pytest
+
+    import foidata.flows.prefect_flow as prefect_flow
+    from foidata.cli import _run_flow
+
+    out = tmp_path / "data"
+    run_ingest([str(corpus)], str(out))
+
+    def no_prefect(*_args: object) -> None:
+        raise AssertionError("Prefect was started for a run with nothing to do")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(prefect_flow, "ingest_flow", no_prefect)
+        summary = _run_flow([str(corpus)], str(out), 100)
+    assert not summary.version_written and summary.skipped_unchanged == 3

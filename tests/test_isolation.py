@@ -46,3 +46,4 @@ def test_only_risky_documents_are_isolated() -> None:
     assert isolation.needs_isolation(b"%PDF-1.4\n...")
     assert not isolation.needs_isolation(b"<html><body>FOI 1</body></html>")
     assert isolation.needs_isolation(b"x" * (isolation.ISOLATE_OVER_BYTES + 1))
+    assert isolation.needs_isolation(b"PK\x03\x04" + b"\0" * 100)  # a DOCX or XLSX can inflate

@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from dataset_support import assert_table_schema
@@ -144,16 +143,16 @@ def test_crash_while_writing_leaves_the_old_version_current_and_unchanged(
 ) -> None:
     commit(tmp_path, two_documents(), set(), "r1")
     before = snapshot(tmp_path)
-    real_write = dataset_module._write_parquet
+    real_write = dataset_module.write_merged
     written: list[str] = []
 
-    def crash_on_third_table(table: pa.Table, path: Path, name: str) -> Any:
+    def crash_on_third_table(path: Path, table: str, *args: Any) -> Any:
         if len(written) == 2:
             raise OSError("disk full (simulated)")
-        written.append(name)
-        return real_write(table, path, name)
+        written.append(table)
+        return real_write(path, table, *args)
 
-    monkeypatch.setattr(dataset_module, "_write_parquet", crash_on_third_table)
+    monkeypatch.setattr(dataset_module, "write_merged", crash_on_third_table)
     with pytest.raises(OSError, match="simulated"):
         commit(tmp_path, {"responses": [response("new.txt", "r2")]}, {"a.txt"}, "r2")
 
@@ -163,7 +162,7 @@ def test_crash_while_writing_leaves_the_old_version_current_and_unchanged(
     leftovers = [p.name for p in (tmp_path / "versions").iterdir() if p.name.startswith(".tmp-")]
     assert len(leftovers) == 1
 
-    monkeypatch.setattr(dataset_module, "_write_parquet", real_write)
+    monkeypatch.setattr(dataset_module, "write_merged", real_write)
     commit(tmp_path, {"responses": [response("new.txt", "r3")]}, {"new.txt"}, "r3")
     assert sorted(p.name for p in (tmp_path / "versions").iterdir()) == ["r1", "r3"]
     assert read_table(tmp_path, "responses").num_rows == 3

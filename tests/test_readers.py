@@ -240,10 +240,11 @@ def test_missing_file(tmp_path: Path) -> None:
     assert caught.value.error_type == "unreadable_file"
 
 
-def test_zip_is_unsupported() -> None:
+def test_broken_zip_named_docx_is_damaged() -> None:
+    # DOCX/XLSX are read now (tests/test_readers_office.py); a zip with no readable directory is damaged.
     error = read_error(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 100, "reply.docx")
-    assert error.error_type == "unsupported_type"
-    assert "DOCX" in error.reason
+    assert error.error_type == "docx_damaged"
+    assert "zip" in error.reason
 
 
 def test_size_cap(tmp_path: Path) -> None:
@@ -511,7 +512,9 @@ EXPECTED_ERRORS = {
 
 
 @pytest.mark.skipif(not (SHARED_PDFS / "MANIFEST.tsv").is_file(), reason="shared PDF corpus not present")
-def test_shared_pdfs_read_or_raise_read_error() -> None:
+def test_shared_pdfs_read_or_raise_read_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The text-layer sweep, OCR off: scans stay pdf_no_text here (OCR of them: tests/test_pdf_ocr.py).
+    monkeypatch.setenv("FOIDATA_OCR", "0")
     with (SHARED_PDFS / "MANIFEST.tsv").open(encoding="utf-8") as manifest:
         names = [row["file"] for row in csv.DictReader(manifest, delimiter="\t")]
     problems: list[str] = []

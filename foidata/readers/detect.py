@@ -6,6 +6,15 @@ import re
 
 from foidata.document import MEDIA_HTML, MEDIA_PDF, MEDIA_TEXT
 from foidata.readers.errors import ReadError
+from foidata.readers.office import (
+    EMPTY_ZIP_MAGIC,
+    OLE2_MAGIC,
+    ZIP_MAGIC,
+    file_name,
+    legacy_office_error,
+    package_type,
+)
+from foidata.readers.tabular import MEDIA_CSV, MEDIA_TSV
 from foidata.readers.text import BINARY_CONTROL_RATIO, bom_encoding, control_ratio, looks_like_utf16
 
 # How much of the start of a file is looked at.
@@ -15,8 +24,7 @@ BINARY_REPLACEMENT_RATIO = 0.30
 
 # Formats recognised by their magic bytes that foidata does not read (yet): (magic, reason).
 UNSUPPORTED_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "Office/zip documents (DOCX/XLSX) are not supported yet"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Office documents (DOC/XLS) are not supported yet"),
+    (EMPTY_ZIP_MAGIC, "the file is an empty zip archive"),
     (b"{\\rtf", "RTF documents are not supported yet"),
     (b"\x89PNG\r\n\x1a\n", "image files (PNG) are not supported; OCR is not supported yet"),
     (b"\xff\xd8\xff", "image files (JPEG) are not supported; OCR is not supported yet"),
@@ -34,6 +42,10 @@ _COMMON_TAG_RE = re.compile(
 )
 HTML_FRAGMENT_MIN_TAGS = 2
 HTML_NAME_RE = re.compile(r"\.(x?html?|aspx?|php|jsp)$", re.I)
+# Text is read as CSV only when the name or the server's content type says so: sniffing would turn
+# letters with commas into tables.
+CSV_CONTENT_TYPES = frozenset({"text/csv", "application/csv", "text/comma-separated-values", "text/x-csv"})
+TSV_CONTENT_TYPES = frozenset({"text/tab-separated-values", "text/tsv"})
 
 
 def _head_text(data: bytes) -> str:
@@ -68,16 +80,36 @@ def _looks_like_html(head: str, name: str) -> bool:
     return bool(HTML_NAME_RE.search(name)) and len(tags) >= HTML_FRAGMENT_MIN_TAGS
 
 
-def sniff(data: bytes, name: str = "") -> str:
-    """Media type of `data` (application/pdf, text/html or text/plain); ReadError if it cannot be read.
+def _delimited_type(name: str, content_type: str | None) -> str | None:
+    """MEDIA_CSV / MEDIA_TSV when the file name or the content type says the text is delimited."""
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    base = file_name(name)
+    if base.endswith(".tsv") or mime in TSV_CONTENT_TYPES:
+        return MEDIA_TSV
+    if base.endswith(".csv") or mime in CSV_CONTENT_TYPES:
+        return MEDIA_CSV
+    return None
+
+
+def sniff(data: bytes, name: str = "", content_type: str | None = None) -> str:
+    """Media type of `data` (PDF, HTML, DOCX, XLSX, CSV/TSV or plain text); ReadError if it cannot be read.
+
+    `content_type` is what a web server said the file is, if known; it only decides CSV versus text.
 
     >>> sniff(b"%PDF-1.7 ...", "letter.pdf")
     'application/pdf'
     >>> sniff(b"<!DOCTYPE html><html><body><p>Hi</p></body></html>", "page")
     'text/html'
+    >>> sniff(b"Year,Spend\\n2022,450\\n", "spend.csv"), sniff(b"Year,Spend\\n2022,450\\n", "spend.txt")
+    ('text/csv', 'text/plain')
     """
     if not data.strip():
         raise ReadError("empty", "the file is empty (no bytes, or only whitespace)")
+    # Before the PDF check: a zip may store a PDF uncompressed near its start.
+    if data.startswith(ZIP_MAGIC):
+        return package_type(data, file_name(name))
+    if data.startswith(OLE2_MAGIC):
+        raise legacy_office_error(data, file_name(name))
     if b"%PDF-" in data[:PDF_MAGIC_WINDOW]:
         return MEDIA_PDF
     for magic, reason in UNSUPPORTED_MAGIC:
@@ -91,4 +123,4 @@ def sniff(data: bytes, name: str = "") -> str:
         raise ReadError("binary", f"content is binary data, not a PDF, HTML or text document{hint}")
     if _looks_like_html(head, name):
         return MEDIA_HTML
-    return MEDIA_TEXT
+    return _delimited_type(name, content_type) or MEDIA_TEXT

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 
 from charset_normalizer import from_bytes
 
@@ -38,6 +37,8 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _TRANSLATE = {ord(c): " " for c in _SPACES} | {ord(c): None for c in _INVISIBLE}
 _TRANSLATE |= {0x2028: "\n", 0x2029: "\n", 0x0085: "\n"}
 _KEEP_CONTROLS = frozenset("\n\t\f")
+# Unicode category Cc (C0 and C1 controls) less _KEEP_CONTROLS and "\r": one regex pass, not a loop per char.
+_CC_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")
 # Share of control characters (after decoding) above which the bytes are treated as binary junk.
 BINARY_CONTROL_RATIO = 0.10
@@ -122,10 +123,7 @@ def control_ratio(text: str) -> float:
     """Share of characters that are control characters other than whitespace (a sign of binary data)."""
     if not text:
         return 0.0
-    controls = sum(
-        1 for ch in text if (ch not in _KEEP_CONTROLS and ch != "\r" and unicodedata.category(ch) == "Cc")
-    )
-    return controls / len(text)
+    return len(_CC_RE.findall(text)) / len(text)
 
 
 def read_text(data: bytes, source: str) -> Document:
