@@ -234,3 +234,27 @@ def test_real_text_layer_of_junk_codes_is_ocred() -> None:
     assert doc.ocr_pages == (1, 2, 3)
     assert "Manchester" in doc.text
     assert "SOL/AYCBWB" in doc.text.replace(" ", "")
+
+
+@needs_tesseract
+def test_ocr_rows_say_so_with_their_confidence(scanned_letter: bytes) -> None:
+    from foidata.pipeline import process_bytes
+
+    rows = process_bytes("scan.pdf", scanned_letter, "run").rows
+    (response,) = rows["responses"]
+    assert response.ocr is True and response.ocr_confidence is not None  # type: ignore[attr-defined]
+    assert 50 < response.ocr_confidence <= 100  # type: ignore[attr-defined]
+    assert all(page.ocr for page in rows["pages"])  # type: ignore[attr-defined]
+    assert rows["money"] and rows["errors"] == []
+
+
+def test_pages_left_unread_are_an_error_row_beside_the_rows(
+    mixed_letter: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from foidata.pipeline import process_bytes
+
+    monkeypatch.setenv("FOIDATA_OCR", "0")
+    rows = process_bytes("mixed.pdf", mixed_letter, "run").rows
+    assert len(rows["responses"]) == 1
+    (error,) = rows["errors"]
+    assert error.error_type == "pages_unread" and "pages 2" in error.reason  # type: ignore[attr-defined]
