@@ -8,7 +8,7 @@ from foidata.extractors.fiscal import FY_PHRASE, phrase_financial_year
 from foidata.extractors.spans import Span
 
 FINANCIAL_YEAR = re.compile(
-    r"(?<![\d/£.,])(?:FY[ \t]?)?(?P<a>(?:19|20)?\d{2})(?P<sep>[/.-])(?P<b>(?:19|20)?\d{2})(?![\d/%]|\.\d)",
+    r"(?<![\d/£.,])(?:FY[ \t]?)?(?P<a>(?:19|20)?\d{2})(?P<sep>[/.\-–])(?P<b>(?:19|20)?\d{2})(?![\d/%]|\.\d)",
     re.IGNORECASE,
 )
 CALENDAR_YEAR = re.compile(r"(?<![\d/£.,\-–])(?:FY[ \t]?)?(?P<y>(?:19|20)\d{2})(?![\d/%]|[-–]\d|\.\d)")

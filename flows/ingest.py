@@ -26,9 +26,11 @@ from foidata import EXTRACTOR_VERSION
 from foidata.document import sha256_file
 from foidata.flows.parallel import pool
 from foidata.isolation import process_safely
-from foidata.output import CURRENT, commit, failed_sources, known_documents, open_dataset
+from foidata.output import commit, failed_sources, has_dataset, known_documents, open_dataset
 from foidata.output.staging import Staging
+from foidata.output.storage import is_remote
 from foidata.pipeline import error_row
+from foidata.regroup import RunBodies, prepare_responses
 from foidata.schemas import TABLES, ErrorRecord
 
 DEFAULT_BATCH_SIZE = 100  # ~5% orchestration overhead per Prefect task at a few ms of work per document
@@ -97,6 +99,7 @@ class IngestSummary:
     rows_added: dict[str, int] = field(default_factory=dict)
     dataset_rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    unknown_bodies: dict[str, int] = field(default_factory=dict)  # names not in the register -> new responses
 
     @property
     def ok(self) -> bool:
@@ -118,7 +121,9 @@ def plan_ingest(
     started = time.monotonic()
     run_id = run_id or new_run_id()
     at = dt.datetime.now(dt.UTC)
-    files, early_errors = discover(paths, exclude=Path(out_dir), run_id=run_id, at=at)
+    # A dataset on object storage cannot be inside the folders being read: nothing to keep out.
+    exclude = None if is_remote(out_dir) else Path(out_dir)
+    files, early_errors = discover(paths, exclude=exclude, run_id=run_id, at=at)
     known = known_documents(out_dir)
     failed_before = failed_sources(out_dir)
 
@@ -153,7 +158,7 @@ def plan_ingest(
             for n, i in enumerate(range(0, len(fresh), batch_size))
         ],
         early_errors=fresh_errors,
-        has_dataset=os.path.exists(os.path.join(out_dir, CURRENT)),  # a dangling link is no dataset
+        has_dataset=has_dataset(out_dir),
     )
 
 
@@ -202,7 +207,10 @@ def finish_ingest(plan: IngestPlan, results: Iterable[BatchResult]) -> IngestSum
         staged.update(result.staged)
     write = processed > 0 or not plan.has_dataset
     staging = Staging(plan.out_dir, plan.run_id)
+    bodies = RunBodies()
     if write:
+        # Request groups span the whole dataset, so they are set here, on every new row, before the commit.
+        bodies = prepare_responses(plan.out_dir, rows, staging, plan.replaced_sources)
         dataset_rows = commit(plan.out_dir, rows, plan.replaced_sources, plan.run_id, staged=staging).tables
     else:
         staging.remove()
@@ -221,6 +229,7 @@ def finish_ingest(plan: IngestPlan, results: Iterable[BatchResult]) -> IngestSum
         rows_added={table: len(table_rows) + staged[table] for table, table_rows in rows.items()},
         dataset_rows=dataset_rows,
         seconds=round(time.monotonic() - plan.started, 3),
+        unknown_bodies=dict(bodies.unknown),
     )
 
 
@@ -245,7 +254,7 @@ def group_failures(errors: Iterable[ErrorRecord]) -> list[FailureGroup]:
 
 
 def discover(
-    paths: Iterable[str], exclude: Path, run_id: str, at: dt.datetime
+    paths: Iterable[str], exclude: Path | None, run_id: str, at: dt.datetime
 ) -> tuple[list[Path], list[ErrorRecord]]:
     """Files named or found under the directories named (hidden ones skipped, `exclude` not entered),
     each once, in a stable order; and an error row for each path that does not exist."""
@@ -258,7 +267,7 @@ def discover(
     for given in paths:
         path = Path(given).expanduser()
         if path.is_dir():
-            for file in _walk(path, exclude.resolve(), fail):
+            for file in _walk(path, exclude.resolve() if exclude is not None else None, fail):
                 found.setdefault(_source(file), file)
         elif path.is_file():
             found.setdefault(_source(path), path)
@@ -269,7 +278,7 @@ def discover(
     return list(found.values()), errors
 
 
-def _walk(root: Path, exclude: Path, fail: Callable[[str, str, str], None]) -> Iterator[Path]:
+def _walk(root: Path, exclude: Path | None, fail: Callable[[str, str, str], None]) -> Iterator[Path]:
     def on_error(exc: OSError) -> None:
         fail(str(exc.filename or root), "unreadable_directory", f"cannot list {exc.filename}: {_why(exc)}")
 

@@ -1,19 +1,21 @@
 """The Prefect 3 flows: `ingest_flow` over `foidata.flows.ingest` (one task per batch of ~100 documents) and
 `scrape_flow` over `foidata.flows.scrape` (one task per batch of ~50 items of a live source).
 
-No logic lives here; `run_ingest` and `run_scrape` run the same steps without Prefect.
+No logic lives here; `run_ingest` and `run_scrape` run the same steps without Prefect. `dask_ingest_flow`
+is the same ingest flow with its tasks on a Dask cluster (foidata.flows.distributed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
-from prefect import flow, task
+from prefect import Flow, flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote, unmapped
 
 from foidata.fetch import FetchSettings
+from foidata.flows.distributed import check_can_start_children, dask_task_runner
 from foidata.flows.ingest import (
     DEFAULT_BATCH_SIZE,
     Batch,
@@ -39,6 +41,19 @@ from foidata.flows.scrape import (
 )
 from foidata.sources import Item, make_source
 
+T = TypeVar("T")
+
+
+class Sealed(Generic[T]):
+    """A value handed to a task as it is. Like quote(), it keeps Prefect from walking every row looking for
+    futures; unlike quote() (a tuple subclass, which Dask rebuilds wrongly), a Dask worker receives it intact."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+
 # Results stay in memory (NO_CACHE): hashing thousands of rows to build cache keys would cost more than
 # re-running a batch, and a rerun is cheap to skip anyway (unchanged documents are skipped by their hash).
 
@@ -52,14 +67,15 @@ def plan_task(paths: list[str], out_dir: str, batch_size: int) -> IngestPlan:
 def process_batch_task(batch: Batch, workers: int) -> BatchResult:
     # process_batch turns bad documents into error rows, so a retry only happens after a crash of the
     # process's own making (MemoryError, a bug): one more try is cheap because the batch is pure.
-    if workers <= 1:
+    if workers <= 1:  # in this process: the local runner with one worker, or a Dask worker
+        check_can_start_children()
         return process_batch(batch)
     return pool(workers).submit(process_batch, batch).result()  # this thread waits; a process works
 
 
 @task(name="commit", cache_policy=NO_CACHE)
-def commit_task(plan: IngestPlan, results: list[BatchResult]) -> IngestSummary:
-    return finish_ingest(plan, results)
+def commit_task(plan: Sealed[IngestPlan], results: Sealed[list[BatchResult]]) -> IngestSummary:
+    return finish_ingest(plan.value, results.value)
 
 
 @flow(name="foidata-ingest")
@@ -72,10 +88,15 @@ def ingest_flow(
     plan = plan_task.submit(paths, out_dir, batch_size).result()
     futures = process_batch_task.map(plan.batches, unmapped(workers))
     results = [future.result() for future in futures]
-    # quote(): Prefect would otherwise walk every row of every result looking for futures to resolve.
-    # It hands the task the unwrapped values, hence the casts.
-    summary = commit_task.submit(cast(IngestPlan, quote(plan)), cast(list[BatchResult], quote(results)))
+    # Sealed: Prefect would otherwise walk every row of every result looking for futures to resolve.
+    summary = commit_task.submit(Sealed(plan), Sealed(results))
     return summary.result()
+
+
+def dask_ingest_flow(address: str) -> Flow[..., IngestSummary]:
+    """`ingest_flow` with its tasks on the Dask cluster at `address`. Call it with workers=1: each batch then
+    runs in the Dask worker that takes it, and the cluster's workers are the parallelism."""
+    return ingest_flow.with_options(task_runner=dask_task_runner(address))
 
 
 # ---- scrape: one flow per source and run --------------------------------------------------------------------

@@ -12,7 +12,6 @@ already in the dataset is not extracted again; a 304 Not Modified takes its byte
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 import time
 from collections import defaultdict
@@ -27,11 +26,12 @@ from foidata.document import Document
 from foidata.fetch import Fetched, Fetcher, FetchError, FetchSettings, RawCache
 from foidata.flows.ingest import IngestSummary, group_failures, new_run_id
 from foidata.isolation import process_safely
-from foidata.output import CURRENT, commit, error_types, known_documents, open_dataset
+from foidata.output import commit, error_types, has_dataset, known_documents, open_dataset
 from foidata.output.state import load_state, save_state
 from foidata.pipeline import Origin, error_row
 from foidata.readers import ReadError, read_bytes
 from foidata.readers.detect import sniff
+from foidata.regroup import RunBodies, prepare_responses
 from foidata.schemas import TABLES, ErrorRecord
 from foidata.sources import Item, Source
 
@@ -150,7 +150,7 @@ def plan_scrape(ctx: ScrapeContext) -> ScrapePlan:
         started=started,
         items=list(items.values()),
         listing_errors=errors,
-        has_dataset=os.path.exists(os.path.join(ctx.out_dir, CURRENT)),  # a dangling link is no dataset
+        has_dataset=has_dataset(ctx.out_dir),  # a dangling link is no dataset
     )
 
 
@@ -174,7 +174,9 @@ def finish_scrape(ctx: ScrapeContext, plan: ScrapePlan, results: Iterable[Scrape
     rows: dict[str, list[BaseModel]] = {table: list(total.rows.get(table, [])) for table in TABLES}
     changed = bool(total.replaced or total.replaced_errors)
     write = changed or not plan.has_dataset
+    bodies = RunBodies()
     if write:
+        bodies = prepare_responses(ctx.out_dir, rows, None, total.replaced)  # request groups span the dataset
         dataset_rows = commit(
             ctx.out_dir, rows, total.replaced, ctx.run_id, replaced_errors=total.replaced_errors
         ).tables
@@ -197,6 +199,7 @@ def finish_scrape(ctx: ScrapeContext, plan: ScrapePlan, results: Iterable[Scrape
         rows_added={table: len(table_rows) for table, table_rows in rows.items()},
         dataset_rows=dataset_rows,
         seconds=round(time.monotonic() - plan.started, 3),
+        unknown_bodies=dict(bodies.unknown),
         source=ctx.source.name,
         items_listed=len(plan.items),
         requests=ctx.fetcher.requests,

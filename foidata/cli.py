@@ -86,7 +86,8 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option(
     "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
-    help="Dataset directory; created if missing. Query DIR/current/<table>.parquet.",
+    help="Dataset directory (created if missing; query DIR/current/<table>.parquet) or object storage: "
+    "s3://bucket/prefix (gs://, az:// with gcsfs, adlfs).",
 )
 @click.option(
     "--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
@@ -94,9 +95,19 @@ def cli() -> None:
 )
 @click.option(
     "--workers", type=click.IntRange(min=1, max=64), default=None,
-    help="Processes parsing documents at once [default: one per core].",
+    help="Processes parsing documents at once [default: one per core]. Local runner only.",
 )
-def ingest(paths: tuple[str, ...], out_dir: str, batch_size: int, workers: int | None) -> None:
+@click.option(
+    "--runner", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+    help="Where the batches run: processes here, or an existing Dask cluster (needs PREFECT_API_URL).",
+)
+@click.option("--dask-address", help="The Dask scheduler for --runner dask, e.g. tcp://10.0.0.5:8786.")
+@click.option(
+    "--shared-out", is_flag=True,
+    help="--out is a folder every Dask worker mounts at the same path (else a remote cluster needs s3://...).",
+)
+def ingest(paths: tuple[str, ...], out_dir: str, batch_size: int, workers: int | None, runner: str,
+           dask_address: str | None, shared_out: bool) -> None:
     """Read FOI responses (HTML, PDF, text; files or folders) into the dataset in --out.
 
     Documents already in the dataset unchanged are skipped; a changed document replaces its old rows.
@@ -105,9 +116,20 @@ def ingest(paths: tuple[str, ...], out_dir: str, batch_size: int, workers: int |
 
     \b
     Example: foidata ingest responses/ reply.pdf --out data/foi
+    Example: foidata ingest /shared/foi --out s3://bucket/foi --runner dask --dask-address tcp://HOST:8786
     """
     started = time.monotonic()
-    summary = _run_flow(paths, out_dir, batch_size, workers)
+    if runner == "dask":
+        if not dask_address:
+            raise click.UsageError("--runner dask needs --dask-address tcp://HOST:8786")
+        if workers is not None:
+            raise click.UsageError("--workers is for the local runner: on Dask, the cluster's workers do the work")
+        _check_dask(out_dir, dask_address, shared_out)
+        summary = _run_flow(paths, out_dir, batch_size, dask_address=dask_address)
+    elif dask_address or shared_out:
+        raise click.UsageError("--dask-address and --shared-out go with --runner dask")
+    else:
+        summary = _run_flow(paths, out_dir, batch_size, workers)
     _print_summary(summary, started)
     if not summary.ok:
         click.get_current_context().exit(EXIT_DOCUMENTS_FAILED)
@@ -145,10 +167,12 @@ def demo(out_dir: str) -> None:
     help="Dataset directory (the --out of ingest).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
-    help="table for people; csv or json (an array of objects, money as exact strings) for programs.",
+    "--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table", show_default=True,
+    help="table for people; csv or json (an array of objects, money as exact strings) for programs; "
+    "parquet (with --output) keeps every type.",
 )
-def query(sql: str, data_dir: str, fmt: str) -> None:
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file, not stdout.")
+def query(sql: str, data_dir: str, fmt: str, output: Path | None) -> None:
     """Run SQL (DuckDB) over the dataset; each table is a view of the same name.
 
     Tables: responses, "references" (quoted: an SQL keyword), dates, exemptions, money, attachments, errors.
@@ -157,8 +181,15 @@ def query(sql: str, data_dir: str, fmt: str) -> None:
     \b
     Example: foidata query "SELECT body, count(*) AS n FROM responses GROUP BY body" --data data/foi
     """
+    from foidata.export.query_output import output_to, write_parquet
+
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet writes a file: give --output FILE")
     con = connect(data_dir)
     try:
+        if fmt == "parquet" and output is not None:
+            click.echo(f"Wrote {output} ({write_parquet(con, sql, output)} rows)", err=True)
+            return
         cursor = con.execute(sql)
         columns = _columns(cursor)
         rows = cursor.fetchall() if columns else []
@@ -167,15 +198,16 @@ def query(sql: str, data_dir: str, fmt: str) -> None:
         raise click.ClickException(f"SQL: {_one_line(str(exc).strip().splitlines()[0])}") from None
     if not columns:
         return
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([_plain(value) for value in row] for row in rows)
-    elif fmt == "json":
-        objects = [json.dumps(dict(zip(columns, row, strict=True)), default=_json_value) for row in rows]
-        click.echo("[\n" + ",\n".join(objects) + "\n]" if objects else "[]")
-    else:
-        click.echo(_render_table(columns, rows))
+    with output_to(output):
+        if fmt == "csv":
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows([_plain(value) for value in row] for row in rows)
+        elif fmt == "json":
+            objects = [json.dumps(dict(zip(columns, row, strict=True)), default=_json_value) for row in rows]
+            click.echo("[\n" + ",\n".join(objects) + "\n]" if objects else "[]")
+        else:
+            click.echo(_render_table(columns, rows))
 
 
 @cli.command()
@@ -426,7 +458,19 @@ def sample_texts() -> Path:
     return texts
 
 
-def _run_flow(paths: Sequence[str], out_dir: str, batch_size: int, workers: int | None = None) -> IngestSummary:
+def _check_dask(out_dir: str, address: str, shared_out: bool) -> None:
+    from foidata.flows.distributed import RunnerError, check_dask_run
+
+    try:
+        check_dask_run(out_dir, address, shared_out)
+    except RunnerError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _run_flow(
+    paths: Sequence[str], out_dir: str, batch_size: int, workers: int | None = None, dask_address: str | None = None
+) -> IngestSummary:
+    """The ingest flow, here (one process per core unless `workers`) or on the Dask cluster at `dask_address`."""
     from foidata.flows.ingest import finish_ingest, plan_ingest
 
     # Nothing new to read: the answer is known without starting Prefect (seconds saved on every no-op run).
@@ -434,10 +478,13 @@ def _run_flow(paths: Sequence[str], out_dir: str, batch_size: int, workers: int 
     if not plan.batches and not plan.early_errors and plan.has_dataset:
         return finish_ingest(plan, [])
 
-    from foidata.flows.prefect_flow import ingest_flow  # imports Prefect, so only once the env is set
+    from foidata.flows.prefect_flow import dask_ingest_flow, ingest_flow  # imports Prefect: only once the env is set
 
     with _quiet_prefect_errors():
-        summary: IngestSummary = ingest_flow(list(paths), out_dir, batch_size, workers)
+        if dask_address is None:
+            summary: IngestSummary = ingest_flow(list(paths), out_dir, batch_size, workers)
+        else:
+            summary = dask_ingest_flow(dask_address)(list(paths), out_dir, batch_size, 1)
     return summary
 
 
@@ -491,6 +538,10 @@ def _print_summary(s: IngestSummary, started: float) -> None:
         click.echo(f"{s.still_failing_unchanged} document(s) failed again as they did last time (see errors).")
     elif s.still_failing_unchanged:
         click.echo(f"{s.still_failing_unchanged} unchanged document(s) failed before and were not retried.")
+    if s.unknown_bodies:  # so the register can grow: these rows have a body but no body_id
+        names = ", ".join(f"{name} ({n})" for name, n in list(s.unknown_bodies.items())[:5])
+        more = f" and {len(s.unknown_bodies) - 5} more" if len(s.unknown_bodies) > 5 else ""
+        click.echo(f"Bodies not in the register (responses): {names}{more}")
     rows = ", ".join(
         f"{table} {n}" + (f" (+{s.rows_added[table]})" if s.rows_added.get(table) else "")
         for table, n in s.dataset_rows.items()
@@ -544,3 +595,20 @@ def _render_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def _one_line(exc: BaseException | str) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+# Commands comparing bodies (foidata/commands_compare.py); imported last, as they use this module's renderer.
+from foidata.commands_compare import compare, groups, report  # noqa: E402
+
+cli.add_command(groups)
+cli.add_command(compare)
+cli.add_command(report)
+
+# Publishing and the nightly run (foidata/report, foidata/export, foidata/nightly.py).
+from foidata.export.cli import export  # noqa: E402
+from foidata.nightly import run  # noqa: E402
+from foidata.report.cli import spend  # noqa: E402
+
+report.add_command(spend)
+cli.add_command(export)
+cli.add_command(run)

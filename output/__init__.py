@@ -5,17 +5,23 @@ DIR/current -> versions/<run_id>        what users query: DIR/current/money.parq
 DIR/versions/<run_id>/<table>.parquet   one zstd file per table, Arrow schema from foidata.schemas
 DIR/versions/<run_id>/manifest.json     versions, row counts, sha256 of every file
 ```
+
+DIR may also be an object-storage URL (s3://bucket/prefix, gs://, az://): there a `CURRENT` object holding
+the run id stands in for the symlink.
 """
 
 from foidata.output.dataset import (
     CURRENT,
     KEEP_PREVIOUS,
     MANIFEST,
+    POINTER,
     VERSIONS,
     FileEntry,
     Manifest,
     commit,
+    current_version,
     current_version_dir,
+    has_dataset,
     read_manifest,
 )
 from foidata.output.errors import DatasetError, DatasetNotFound
@@ -33,6 +39,7 @@ __all__ = [
     "CURRENT",
     "KEEP_PREVIOUS",
     "MANIFEST",
+    "POINTER",
     "VERSIONS",
     "Dataset",
     "DatasetError",
@@ -41,9 +48,11 @@ __all__ = [
     "Manifest",
     "commit",
     "connect",
+    "current_version",
     "current_version_dir",
     "error_types",
     "failed_sources",
+    "has_dataset",
     "known_documents",
     "open_dataset",
     "read_manifest",

@@ -4,17 +4,25 @@ Readers never see a half-written version: a version is built in `versions/.tmp-<
 is fsynced, the directory is renamed to `versions/<run_id>`, and only then does `current` (a relative symlink)
 move to it with `os.replace`. A crash at any earlier moment leaves the old `current` untouched; the leftovers
 are removed at the start of the next commit.
+
+On object storage (s3://, gs://, az://) there are no renames or symlinks: the version's files are written
+under `versions/<run_id>/`, then `manifest.json`, and last a small `CURRENT` object holding the run id, which
+readers follow. One PUT is atomic, so readers still see the old version or the new one, never a mix. There is
+no lock there either: one writer at a time per dataset (a scheduler's job, see the README's Scale section).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
+import posixpath
 import re
 import shutil
 import uuid
 from collections.abc import Iterator, Mapping, Sequence, Set
+from functools import partial
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -22,14 +30,17 @@ from pydantic import BaseModel
 
 from foidata import __version__
 from foidata.document import sha256_file
+from foidata.output.datapackage import DATAPACKAGE, datapackage_json
 from foidata.output.errors import DatasetError, DatasetNotFound
 from foidata.output.merge import write_merged
 from foidata.output.staging import Staging, remove_stale_staging
+from foidata.output.storage import Location, is_remote, location
 from foidata.schemas import SCHEMA_VERSION, TABLES, arrow_schema
 
 VERSIONS = "versions"
 CURRENT = "current"
 MANIFEST = "manifest.json"
+POINTER = "CURRENT"  # on object storage: the run id of the current version (the symlink's stand-in)
 KEEP_PREVIOUS = 2  # versions kept besides the current one, so a bad run can be rolled back by hand
 
 _TMP_PREFIX = ".tmp-"
@@ -57,10 +68,17 @@ class Manifest(BaseModel):
     files: list[FileEntry]
 
 
-def read_manifest(version_dir: Path) -> Manifest:
-    path = version_dir / MANIFEST
+def read_manifest(version_dir: Path | str, where: Location | None = None) -> Manifest:
+    """The manifest of a version: a local folder, or a path in `where`'s (remote) filesystem."""
+    if where is None or where.is_local:
+        path: Path | str = Path(version_dir) / MANIFEST
+        read = Path(path).read_bytes
+    else:
+        key = posixpath.join(version_dir, MANIFEST)
+        path = where.uri(key)
+        read = partial(where.fs.cat_file, key)
     try:
-        return Manifest.model_validate_json(path.read_bytes())
+        return Manifest.model_validate_json(read())
     except FileNotFoundError:
         raise DatasetError(f"{path} is missing: not a foidata dataset version") from None
     except ValueError as exc:
@@ -73,6 +91,31 @@ def current_version_dir(out_dir: str | os.PathLike[str]) -> Path:
     if not current.exists():
         raise DatasetNotFound(f"no dataset in {out_dir}: {current} does not exist (run foidata ingest first)")
     return current.resolve(strict=True)
+
+
+def current_version(where: Location) -> str:
+    """The current version's folder as a path in `where`'s filesystem, local (the symlink, resolved) or remote
+    (the CURRENT pointer, read). Raises DatasetNotFound when there is none."""
+    if where.is_local:
+        return current_version_dir(where.url).as_posix()
+    pointer = where.join(POINTER)
+    try:
+        run_id = where.fs.cat_file(pointer).decode("utf-8", "replace").strip()
+    except FileNotFoundError:
+        raise DatasetNotFound(
+            f"no dataset in {where.url}: {where.uri(pointer)} does not exist (run foidata ingest first)"
+        ) from None
+    if not _RUN_ID.match(run_id):
+        raise DatasetError(f"{where.uri(pointer)} does not name a version: {run_id[:80]!r}")
+    return where.join(VERSIONS, run_id)
+
+
+def has_dataset(out_dir: str | os.PathLike[str]) -> bool:
+    """Whether `out_dir` has a current version (a dangling local link is none)."""
+    if not is_remote(out_dir):
+        return os.path.exists(os.path.join(out_dir, CURRENT))
+    where = location(out_dir)
+    return bool(where.fs.exists(where.join(POINTER)))
 
 
 def commit(
@@ -99,6 +142,8 @@ def commit(
         wrong = next((r for r in rows if not isinstance(r, TABLES[table])), None)
         if wrong is not None:
             raise TypeError(f"{table} rows must be {TABLES[table].__name__}, got {type(wrong).__name__}")
+    if is_remote(out_dir):
+        return _commit_remote(location(out_dir), new_rows, replaced_sources, run_id, now, replaced_errors, staged)
 
     out = Path(out_dir)
     versions = out / VERSIONS
@@ -119,23 +164,15 @@ def commit(
 
         building = versions / f"{_TMP_PREFIX}{run_id}-{uuid.uuid4().hex[:8]}"
         building.mkdir()
+        where = location(out)
         files: list[FileEntry] = []
-        for table, model in TABLES.items():
-            schema = arrow_schema(model, table)
-            dropped = replaced_sources | replaced_errors if table == "errors" else replaced_sources
-            parts = staged.parts(table) if staged is not None else []
-            path = building / f"{table}.parquet"
-            write_merged(path, table, schema, previous, new_rows.get(table, ()), parts, dropped)
-            files.append(_entry(path, table))
-        manifest = Manifest(
-            schema_version=SCHEMA_VERSION,
-            foidata_version=__version__,
-            run_id=run_id,
-            previous_run_id=previous_manifest.run_id if previous_manifest else None,
-            created_at=now or dt.datetime.now(dt.UTC),
-            tables={f.table: f.rows for f in files},
-            files=files,
-        )
+        for table, path in _write_tables(
+            where, building.as_posix(), previous.as_posix() if previous else None, new_rows, replaced_sources,
+            replaced_errors, staged,
+        ):
+            files.append(_entry(Path(path), table))
+        manifest = _manifest(run_id, previous_manifest, now, files)
+        _write_synced(building / DATAPACKAGE, datapackage_json(manifest))
         _write_synced(building / MANIFEST, manifest.model_dump_json(indent=2).encode() + b"\n")
         _fsync_dir(building)
         os.rename(building, final)
@@ -148,7 +185,93 @@ def commit(
     return manifest
 
 
-def _check_compatible(previous: Manifest, out: Path) -> None:
+def _commit_remote(
+    where: Location,
+    new_rows: Mapping[str, Sequence[BaseModel]],
+    replaced_sources: Set[str],
+    run_id: str,
+    now: dt.datetime | None,
+    replaced_errors: Set[str],
+    staged: Staging | None,
+) -> Manifest:
+    """`commit` on object storage: files under versions/<run_id>/, the manifest, then the CURRENT pointer."""
+    final = where.join(VERSIONS, run_id)
+    if where.fs.exists(posixpath.join(final, MANIFEST)):
+        raise DatasetError(f"version {run_id} already exists in {where.uri(where.join(VERSIONS))}")
+    try:
+        previous: str | None = current_version(where)
+    except DatasetNotFound:
+        previous = None
+    previous_manifest = read_manifest(previous, where) if previous is not None else None
+    if previous_manifest is not None:
+        _check_compatible(previous_manifest, where.url)
+    files = [
+        _remote_entry(where, path, table)
+        for table, path in _write_tables(
+            where, final, previous, new_rows, replaced_sources, replaced_errors, staged
+        )
+    ]
+    manifest = _manifest(run_id, previous_manifest, now, files)
+    where.fs.pipe_file(posixpath.join(final, DATAPACKAGE), datapackage_json(manifest))
+    where.fs.pipe_file(posixpath.join(final, MANIFEST), manifest.model_dump_json(indent=2).encode() + b"\n")
+    # No lock here: at least never hide a version another writer made current meanwhile (its rows would be
+    # lost). The check and the write are two requests, so this narrows the race; it does not close it.
+    now_current = _pointed(where)
+    if now_current != manifest.previous_run_id:
+        raise DatasetError(
+            f"another foidata run made {now_current} current in {where.url} while this one was writing; "
+            "run again (unchanged documents are skipped)"
+        )
+    # The commit point: readers follow this one small object, written whole or not at all.
+    where.fs.pipe_file(where.join(POINTER), run_id.encode())
+    _prune_remote(where, manifest)
+    if staged is not None:
+        staged.remove()
+    remove_stale_staging(where.url)
+    return manifest
+
+
+def _pointed(where: Location) -> str | None:
+    try:
+        return posixpath.basename(current_version(where))
+    except DatasetNotFound:
+        return None
+
+
+def _write_tables(
+    where: Location,
+    version: str,
+    previous: str | None,
+    new_rows: Mapping[str, Sequence[BaseModel]],
+    replaced_sources: Set[str],
+    replaced_errors: Set[str],
+    staged: Staging | None,
+) -> Iterator[tuple[str, str]]:
+    """Each table merged into `version`; yields (table, path written)."""
+    for table, model in TABLES.items():
+        schema = arrow_schema(model, table)
+        dropped = replaced_sources | replaced_errors if table == "errors" else replaced_sources
+        parts = staged.parts(table) if staged is not None else []
+        path = posixpath.join(version, f"{table}.parquet")
+        write_merged(path, table, schema, previous, new_rows.get(table, ()), parts, dropped, where)
+        yield table, path
+
+
+def _manifest(
+    run_id: str, previous: Manifest | None, now: dt.datetime | None, files: list[FileEntry]
+) -> Manifest:
+    return Manifest(
+        schema_version=SCHEMA_VERSION,
+        foidata_version=__version__,
+        run_id=run_id,
+        previous_run_id=previous.run_id if previous else None,
+        created_at=now or dt.datetime.now(dt.UTC),
+        tables={f.table: f.rows for f in files},
+        files=files,
+    )
+
+
+def _check_compatible(previous: Manifest, out: Path | str) -> None:
     if previous.schema_version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
         raise DatasetError(
             f"dataset in {out} has schema {previous.schema_version}, this foidata writes {SCHEMA_VERSION}; "
@@ -159,6 +282,39 @@ def _check_compatible(previous: Manifest, out: Path) -> None:
 def _entry(path: Path, name: str) -> FileEntry:
     rows = pq.ParquetFile(path).metadata.num_rows
     return FileEntry(table=name, path=path.name, rows=rows, bytes=path.stat().st_size, sha256=sha256_file(path))
+
+
+def _remote_entry(where: Location, path: str, name: str) -> FileEntry:
+    # Hashed as read back from the store: the manifest vouches for what readers will get, not what was sent.
+    digest = hashlib.sha256()
+    size = 0
+    with where.fs.open(path, "rb") as fh:
+        rows = pq.ParquetFile(fh).metadata.num_rows
+        fh.seek(0)
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return FileEntry(table=name, path=posixpath.basename(path), rows=rows, bytes=size, sha256=digest.hexdigest())
+
+
+def _prune_remote(where: Location, manifest: Manifest) -> None:
+    """`_prune` on object storage: keep the current version and the KEEP_PREVIOUS before it."""
+    keep = {manifest.run_id}
+    run_id = manifest.previous_run_id
+    for _ in range(KEEP_PREVIOUS):
+        if run_id is None:
+            break
+        try:
+            previous = read_manifest(where.join(VERSIONS, run_id), where)
+        except DatasetError:
+            break
+        keep.add(run_id)
+        run_id = previous.previous_run_id
+    for child in where.fs.ls(where.join(VERSIONS), detail=False):
+        if posixpath.basename(str(child).rstrip("/")) not in keep:
+            # As locally: failing to delete an old version must not fail a commit that has succeeded.
+            with contextlib.suppress(OSError):
+                where.fs.rm(child, recursive=True)
 
 
 def _write_synced(path: Path, data: bytes) -> None:

@@ -9,10 +9,13 @@ column descriptions kept as field metadata) and appended to the file.
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
+import tempfile
 import uuid
 from collections.abc import Sequence, Set
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import pyarrow as pa
@@ -20,6 +23,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from foidata.output.errors import DatasetError
+from foidata.output.storage import Location
 
 COMPRESSION = "zstd"
 SORT_COLUMNS = ("source", "span_start", "span_end")  # first in the sort where a table has them
@@ -28,33 +32,49 @@ MEMORY_LIMIT = "1GB"  # DuckDB spills its sort to disk past this
 
 
 def write_merged(
-    path: Path,
+    path: str,
     table: str,
     schema: pa.Schema,
-    previous: Path | None,
+    previous: str | None,
     new_rows: Sequence[BaseModel],
-    parts: Sequence[Path],
+    parts: Sequence[str],
     dropped: Set[str],
+    where: Location,
 ) -> None:
     """Write `path` (which must not exist): previous rows whose source is not in `dropped`, staged `parts`
-    and in-memory `new_rows`, in a stable order."""
-    old = previous / f"{table}.parquet" if previous is not None else None
-    tmp = path.parent.parent / f".tmp-duckdb-{uuid.uuid4().hex[:8]}"  # under versions/: cleaned like any .tmp-
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(tmp)})
+    and in-memory `new_rows`, in a stable order. Every path is in `where`'s filesystem (local or remote)."""
+    old = posixpath.join(previous, f"{table}.parquet") if previous is not None else None
+    if where.is_local:  # under versions/: cleaned like any .tmp- leftover
+        tmp = str(Path(path).parent.parent / f".tmp-duckdb-{uuid.uuid4().hex[:8]}")
+    else:  # DuckDB spills to local disk, whatever the dataset is on
+        tmp = tempfile.mkdtemp(prefix="foidata-duckdb-")
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp})
     try:
-        selects = _selects(con, table, schema, old, new_rows, parts, dropped)
-        with open(path, "xb") as out, pq.ParquetWriter(out, schema, compression=COMPRESSION) as writer:
+        if not where.is_local:
+            # DuckDB reads s3://... through the same fsspec filesystem (its own httpfs may not be installable).
+            con.register_filesystem(where.fs)
+        selects = _selects(con, table, schema, old, new_rows, parts, dropped, where)
+        with _create(path, where) as out, pq.ParquetWriter(out, schema, compression=COMPRESSION) as writer:
             if selects:
                 sql = " UNION ALL BY NAME ".join(selects) + " ORDER BY " + ", ".join(order_by(schema))
                 for batch in _batches(con.sql(sql)):
                     writer.write_table(conform(pa.Table.from_batches([batch]), schema, old or path))
             else:
                 writer.write_table(schema.empty_table())
-        with open(path, "rb+") as written:
-            os.fsync(written.fileno())
+        if where.is_local:
+            with open(path, "rb+") as written:
+                os.fsync(written.fileno())
     finally:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _create(path: str, where: Location) -> BinaryIO:
+    # Locally "x": never overwrite a file. On object storage the upload becomes visible only when complete.
+    if where.is_local:
+        return open(path, "xb")
+    handle: BinaryIO = where.fs.open(path, "wb")
+    return handle
 
 
 def _batches(relation: duckdb.DuckDBPyRelation) -> pa.RecordBatchReader:
@@ -68,18 +88,21 @@ def _selects(
     con: duckdb.DuckDBPyConnection,
     table: str,
     schema: pa.Schema,
-    old: Path | None,
+    old: str | None,
     new_rows: Sequence[BaseModel],
-    parts: Sequence[Path],
+    parts: Sequence[str],
     dropped: Set[str],
+    where: Location,
 ) -> list[str]:
     selects: list[str] = []
-    if old is not None and old.exists():
-        _check_required(old, schema)
+    if old is not None and where.fs.exists(old):
+        _check_required(old, schema, where)
         con.register("dropped", pa.table({"source": pa.array(sorted(dropped), pa.string())}))
-        selects.append(f"SELECT * FROM read_parquet({_literal(old)}) WHERE source NOT IN (SELECT source FROM dropped)")
+        selects.append(
+            f"SELECT * FROM read_parquet({_literal(where.uri(old))}) WHERE source NOT IN (SELECT source FROM dropped)"
+        )
     if parts:
-        files = ", ".join(_literal(p) for p in parts)
+        files = ", ".join(_literal(where.uri(p)) for p in parts)
         selects.append(f"SELECT * FROM read_parquet([{files}], union_by_name = true)")
     if new_rows:
         con.register("new_rows", pa.Table.from_pylist([row.model_dump() for row in new_rows], schema=schema))
@@ -97,7 +120,7 @@ def order_by(schema: pa.Schema) -> list[str]:
     return [_quoted(name) for name in (*first, *rest)]
 
 
-def conform(table: pa.Table, schema: pa.Schema, path: Path) -> pa.Table:
+def conform(table: pa.Table, schema: pa.Schema, path: str | Path) -> pa.Table:
     """Rows in today's schema: columns added since an older version (nullable) come back as nulls."""
     columns: list[pa.ChunkedArray | pa.Array] = []
     for fld in schema:
@@ -116,14 +139,14 @@ def conform(table: pa.Table, schema: pa.Schema, path: Path) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def _check_required(old: Path, schema: pa.Schema) -> None:
-    have = set(pq.read_schema(old).names)
+def _check_required(old: str, schema: pa.Schema, where: Location) -> None:
+    have = set(pq.read_schema(old, filesystem=None if where.is_local else where.fs).names)
     for fld in schema:
         if not fld.nullable and fld.name not in have:
             raise DatasetError(f"{old} lacks required column {fld.name}; ingest into a new --out directory")
 
 
-def _literal(path: Path) -> str:
+def _literal(path: str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 

@@ -1,8 +1,12 @@
-"""Reading the current dataset version: Arrow tables, DuckDB views, and what has been ingested already."""
+"""Reading the current dataset version: Arrow tables, DuckDB views, and what has been ingested already.
+
+The dataset may be a local folder or on object storage (s3://bucket/prefix, ...): see foidata.output.storage.
+"""
 
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +15,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from foidata.output.dataset import Manifest, current_version_dir, read_manifest
+from foidata.bodies import register_table
+from foidata.output.dataset import Manifest, current_version, read_manifest
 from foidata.output.errors import DatasetError, DatasetNotFound
+from foidata.output.storage import Location, location
 
 PathLike = str | os.PathLike[str]
 
@@ -21,9 +27,21 @@ PathLike = str | os.PathLike[str]
 class Dataset:
     """One version of a dataset, pinned when opened: later commits do not change what it reads."""
 
-    root: Path
-    version_dir: Path
+    where: Location
+    version: str  # the version's folder, as a path in `where.fs`
     manifest: Manifest
+
+    @property
+    def root(self) -> str:
+        """The dataset as the caller named it (a folder or a URL)."""
+        return self.where.url
+
+    @property
+    def version_dir(self) -> Path:
+        """The version's local folder; a dataset on object storage has none (use `uri` or `read`)."""
+        if not self.where.is_local:
+            raise DatasetError(f"{self.root} is on object storage: it has no local folder (use uri() or read())")
+        return Path(self.version)
 
     @property
     def run_id(self) -> str:
@@ -35,18 +53,43 @@ class Dataset:
         return list(self.manifest.tables)
 
     def path(self, table: str) -> Path:
-        if table not in self.manifest.tables:
-            raise DatasetError(f"no table {table!r} in {self.root}; tables: {', '.join(self.tables)}")
+        """A table's local file (local datasets only; `uri` names it anywhere)."""
+        self._check(table)
         return self.version_dir / f"{table}.parquet"
 
+    def uri(self, table: str) -> str:
+        """A table's file as DuckDB or pyarrow names it: a local path, or s3://bucket/.../<table>.parquet."""
+        self._check(table)
+        return self.where.uri(posixpath.join(self.version, f"{table}.parquet"))
+
     def read(self, table: str, columns: Sequence[str] | None = None) -> pa.Table:
-        return pq.read_table(self.path(table), columns=list(columns) if columns is not None else None)
+        wanted = list(columns) if columns is not None else None
+        if self.where.is_local:
+            return pq.read_table(self.path(table), columns=wanted)
+        self._check(table)
+        return pq.read_table(self._key(table), columns=wanted, filesystem=self.where.fs)
+
+    def schema(self, table: str) -> pa.Schema:
+        """A table's Arrow schema as stored (an older version may lack columns added since)."""
+        if self.where.is_local:
+            return pq.read_schema(self.path(table))
+        self._check(table)
+        return pq.read_schema(self._key(table), filesystem=self.where.fs)
+
+    def _key(self, table: str) -> str:
+        return posixpath.join(self.version, f"{table}.parquet")
+
+    def _check(self, table: str) -> None:
+        if table not in self.manifest.tables:
+            raise DatasetError(f"no table {table!r} in {self.root}; tables: {', '.join(self.tables)}")
 
 
 def open_dataset(out_dir: PathLike) -> Dataset:
-    """The current version of the dataset in `out_dir`. Raises DatasetNotFound if there is none."""
-    version_dir = current_version_dir(out_dir)
-    return Dataset(root=Path(out_dir), version_dir=version_dir, manifest=read_manifest(version_dir))
+    """The current version of the dataset in `out_dir` (a folder or an s3://, gs://, az:// URL).
+    Raises DatasetNotFound if there is none."""
+    where = location(out_dir)
+    version = current_version(where)
+    return Dataset(where=where, version=version, manifest=read_manifest(version, where))
 
 
 def read_table(out_dir: PathLike, name: str, columns: Sequence[str] | None = None) -> pa.Table:
@@ -94,15 +137,21 @@ def error_types(out_dir: PathLike) -> dict[str, set[str]]:
 
 
 def connect(out_dir: PathLike) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with one view per table of the current version.
+    """An in-memory DuckDB connection with one view per table of the current version, and `bodies`: foidata's
+    register of bodies (id, kind, nation, area, name, aliases, hosts, wdtk).
 
     `references` is an SQL keyword, so that view must be quoted: `SELECT * FROM "references"`.
     """
     dataset = open_dataset(out_dir)
     con = duckdb.connect()
+    if not dataset.where.is_local:
+        # The views read s3://... through foidata's fsspec filesystem: DuckDB's httpfs needs a download.
+        con.register_filesystem(dataset.where.fs)
     for table in dataset.tables:
-        location = str(dataset.path(table)).replace("'", "''")
-        con.execute(f"CREATE VIEW {_identifier(table)} AS SELECT * FROM read_parquet('{location}')")
+        uri = dataset.uri(table).replace("'", "''")
+        con.execute(f"CREATE VIEW {_identifier(table)} AS SELECT * FROM read_parquet('{uri}')")
+    # The register of bodies beside the data, so a query can name them: JOIN bodies ON bodies.id = body_id.
+    con.register("bodies", register_table())
     return con
 
 

@@ -5,6 +5,7 @@
 
 Written atomically after the dataset commit. If a crash falls between the two, the next run asks for
 those pages in full, finds the same bytes (by hash) and writes nothing: the state can lag, never lie.
+On object storage the file is one object, written with one PUT.
 """
 
 from __future__ import annotations
@@ -12,27 +13,36 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import posixpath
 import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from foidata.fetch import Validators
+from foidata.output.storage import is_remote, location
 
 STATE_DIR = "state"
 STATE_FORMAT = 1
 
 
 def state_path(out_dir: str | os.PathLike[str], name: str) -> Path:
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
-    return Path(out_dir) / STATE_DIR / f"{safe}.json"
+    return Path(out_dir) / STATE_DIR / _file_name(name)
+
+
+def _file_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name) + ".json"
 
 
 def load_state(out_dir: str | os.PathLike[str], name: str) -> dict[str, Validators]:
     """URL -> validators of the last fetch; empty when the source was never scraped into this dataset."""
-    path = state_path(out_dir, name)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        if is_remote(out_dir):
+            where = location(out_dir)
+            text = where.fs.cat_file(where.join(STATE_DIR, _file_name(name))).decode("utf-8")
+        else:
+            text = state_path(out_dir, name).read_text(encoding="utf-8")
+        raw = json.loads(text)
     except FileNotFoundError:
         return {}
     except (OSError, ValueError):
@@ -47,9 +57,8 @@ def load_state(out_dir: str | os.PathLike[str], name: str) -> dict[str, Validato
 
 def save_state(
     out_dir: str | os.PathLike[str], name: str, urls: Mapping[str, Validators], when: dt.datetime | None = None
-) -> Path:
-    path = state_path(out_dir, name)
-    path.parent.mkdir(parents=True, exist_ok=True)
+) -> str:
+    """Write the state; returns where (a local path, or the object's URL)."""
     body = {
         "format": STATE_FORMAT,
         "source": name,
@@ -59,6 +68,13 @@ def save_state(
             for url, v in sorted(urls.items())
         },
     }
+    if is_remote(out_dir):
+        where = location(out_dir)
+        key = where.join(STATE_DIR, _file_name(name))
+        where.fs.pipe_file(key, json.dumps(body, indent=1).encode("utf-8"))  # one PUT: whole or absent
+        return posixpath.join(where.url, STATE_DIR, _file_name(name))
+    path = state_path(out_dir, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -69,4 +85,4 @@ def save_state(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+    return str(path)

@@ -91,7 +91,8 @@ def test_layout_manifest_and_schemas(tmp_path: Path) -> None:
 
     assert os.readlink(tmp_path / "current") == os.path.join("versions", "r1")  # relative: the folder can move
     version = tmp_path / "versions" / "r1"
-    assert sorted(p.name for p in version.iterdir()) == sorted([f"{t}.parquet" for t in TABLES] + ["manifest.json"])
+    expected = [f"{t}.parquet" for t in TABLES] + ["manifest.json", "datapackage.json"]
+    assert sorted(p.name for p in version.iterdir()) == sorted(expected)
     on_disk = json.loads((version / "manifest.json").read_text())
     assert on_disk["run_id"] == "r1" and on_disk["previous_run_id"] is None
     assert on_disk["tables"] == {**{t: 0 for t in TABLES}, "responses": 2, "money": 3, "errors": 1}

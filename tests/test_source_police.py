@@ -21,7 +21,10 @@ from foidata.sources import PoliceSource, forces, make_source
 
 FAST = FetchSettings(rate_per_host=50.0)
 # Provenance differs by design between a scrape (URLs, fetch times) and an ingest of the same bytes (paths).
-WHERE_FROM = {"source", "ingested_at", "run_id", "response_id", "origin", "parent_source", "fetched_at"}
+# request_group_id is named after a response_id, which comes from the source.
+WHERE_FROM = {
+    "source", "ingested_at", "run_id", "response_id", "origin", "parent_source", "fetched_at", "request_group_id",
+}
 
 
 def scrape(base: str, out: Path, settings: FetchSettings = FAST, since: dt.date | None = None) -> ScrapeSummary:

@@ -10,6 +10,7 @@ from foidata.bodies.register import (
     body_for_name,
     body_for_text,
     normalise_name,
+    register_table,
     resolve_body,
     tidy_name,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "body_for_name",
     "body_for_text",
     "normalise_name",
+    "register_table",
     "resolve_body",
     "tidy_name",
 ]

@@ -9,9 +9,12 @@ import importlib.resources
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, cast
 from urllib.parse import urlsplit
+
+import pyarrow as pa
 
 BodyKind = Literal["police", "pcc", "fire", "council", "nhs", "other"]
 Nation = Literal["england", "wales", "scotland", "northern_ireland", "uk"]
@@ -175,6 +178,12 @@ def body_for_text(text: str | None) -> Body | None:
     return bodies()[ranked[0][0]]
 
 
+def _first_named(text: str | None) -> Body | None:
+    """The first body `text` names: in a letterhead or page banner, the one that wrote it."""
+    found = _names_in(normalise_name(text).split()) if text else []
+    return bodies()[_by_name()[found[0]]] if found else None
+
+
 def _names_in(words: list[str]) -> list[str]:
     found: list[str] = []
     index = _text_names()
@@ -187,6 +196,22 @@ def _names_in(words: list[str]) -> list[str]:
     return found
 
 
+def register_table() -> pa.Table:
+    """The register as an Arrow table (id, kind, nation, area, name, aliases, hosts, wdtk): the `bodies` view
+    of `foidata query`."""
+    rows = list(bodies().values())
+    return pa.table({
+        "id": [b.id for b in rows],
+        "kind": [b.kind for b in rows],
+        "nation": [b.nation for b in rows],
+        "area": [b.area for b in rows],
+        "name": [b.name for b in rows],
+        "aliases": [list(b.aliases) for b in rows],
+        "hosts": [list(b.hosts) for b in rows],
+        "wdtk": [b.wdtk for b in rows],
+    })
+
+
 def resolve_body(
     name: str | None = None,
     host: str | None = None,
@@ -194,7 +219,7 @@ def resolve_body(
     text: str | None = None,
 ) -> BodyMatch | None:
     """The register's body for what a response says of itself, trying in turn: its WhatDoTheyKnow url_name,
-    the website host (or URL), the printed name, the letterhead (the start of `text`), the whole text.
+    the website host (or URL), the letterhead (the start of `text`), the printed name, the whole text.
 
     >>> resolve_body(name="Essex Constabulary").body_id
     'essex-police'
@@ -203,21 +228,20 @@ def resolve_body(
     >>> resolve_body(name="Essex") is None
     True
     """
-    wdtk_body = next((b for b in bodies().values() if wdtk and b.wdtk == wdtk), None)
-    # The publisher's own address says more than a name read from the text, which may be another body's.
-    attempts: tuple[tuple[str, Body | None], ...] = (
-        ("wdtk", wdtk_body),
-        ("host", body_for_host(host)),
-        ("name", body_for_name(name)),
+    # The publisher's own address and banner say more than a name read from the text: the body named most
+    # often in a Police and Crime Commissioner's letter is usually the force it oversees. Each attempt runs
+    # only if the ones before it found nothing.
+    attempts: tuple[tuple[str, Callable[[], Body | None]], ...] = (
+        ("wdtk", lambda: next((b for b in bodies().values() if wdtk and b.wdtk == wdtk), None)),
+        ("host", lambda: body_for_host(host)),
+        ("letterhead", lambda: _first_named(text[:LETTERHEAD_CHARS] if text else None)),
+        ("name", lambda: body_for_name(name)),
+        ("text", lambda: body_for_text(text)),
     )
-    for via, body in attempts:
+    for via, attempt in attempts:
+        body = attempt()
         if body is not None:
             return _match(body, via)
-    if text:
-        for via, part in (("letterhead", text[:LETTERHEAD_CHARS]), ("text", text)):
-            body = body_for_text(part)
-            if body is not None:
-                return _match(body, via)
     return None
 
 

@@ -1,0 +1,1 @@
+"""Exports of a dataset for other tools: SQLite for Datasette, CSV with a Frictionless Data Package."""

@@ -1,0 +1,102 @@
+"""`foidata report spend`: the spend comparison for publishing. The command joins the `report` group that
+foidata/cli.py registers (foidata.commands_compare defines it, with `report timeliness`)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from foidata.config import ConfigError, default_data_dir
+from foidata.console import make_output, output_options, user_errors
+from foidata.output import open_dataset
+from foidata.report.topics import TopicError, load_topics
+
+if TYPE_CHECKING:
+    from foidata.report.spend import SpendReport
+
+
+@click.command("spend")
+@click.option("--topic", default="ict", show_default=True, help="A topic of the topics table (see --list-topics).")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False),
+              help="Dataset directory [default: foidata.toml's].")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write every figure as CSV here ('-' for stdout instead of the table).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Write the page with the chart here.")
+@click.option("--png", "png_path", type=click.Path(dir_okay=False), help="Write the chart as a PNG here.")
+@click.option("--kind", "kinds", multiple=True, help="Only this kind (capital, revenue, other); repeatable.")
+@click.option("--body", "bodies", multiple=True, help="Only bodies whose name contains this; repeatable.")
+@click.option("--currency", default="GBP", show_default=True, help="ISO code of the money compared.")
+@click.option("--topics", "topics_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Another topics table (TOML, like foidata/report/topics.toml).")
+@click.option("--list-topics", is_flag=True, help="List the topics and exit.")
+@output_options
+def spend(topic: str, data_dir: str | None, csv_path: str | None, html_path: str | None, png_path: str | None,
+          kinds: tuple[str, ...], bodies: tuple[str, ...], currency: str, topics_path: Path | None,
+          list_topics: bool, quiet: bool, verbose: bool) -> None:
+    """Money by body and financial year for a topic (ICT by default), bodies side by side.
+
+    Prints a table (largest figure per body, year and kind: capital, revenue, other), and writes any of
+    CSV (every figure, exact, with its sentence and source), an HTML page (chart, table, every figure linked
+    to its source) and a PNG of the chart. Topics are defined in an editable table (--topics).
+
+    \b
+    Example: foidata report spend --topic ict --data data/demo --html ict.html --png ict.png --csv ict.csv
+    """
+    from foidata.report.figures import read_figures
+    from foidata.report.spend import spend_report
+
+    out = make_output(quiet, verbose)
+    with user_errors(TopicError, ConfigError):
+        topics = load_topics(topics_path)
+        if list_topics:
+            for name, found in topics.items():
+                click.echo(f"{name:<14} {found.label}")
+            return
+        if topic not in topics:
+            raise click.BadParameter(f"no topic {topic!r}; topics: {', '.join(topics)}", param_hint="--topic")
+        data = default_data_dir(data_dir)
+    dataset = open_dataset(data)
+    figures = read_figures(data, out.tracker("Reading money figures"))
+    result = spend_report(figures, topics[topic], currency.upper(), kinds, bodies)
+    if csv_path == "-":
+        from foidata.report.render_csv import write_csv
+
+        write_csv(result, sys.stdout)
+    elif not quiet:
+        from foidata.report.render_text import print_figures, print_table, summary_lines
+
+        print_table(result, out.console)
+        for line in summary_lines(result, len(figures)):
+            click.echo(line)
+        if verbose:
+            print_figures(result, out.console)
+    _write_files(result, len(figures), data, dataset.run_id, csv_path, html_path, png_path, out.say)
+
+
+def _write_files(result: SpendReport, figures_read: int, data: str, run_id: str, csv_path: str | None,
+                 html_path: str | None, png_path: str | None, say: Callable[[str], None]) -> None:
+    if csv_path and csv_path != "-":
+        from foidata.report.render_csv import write_csv
+
+        path = Path(csv_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            write_csv(result, fh)
+        say(f"Wrote {path} ({len(result.entries)} figures)")
+    if html_path:
+        from foidata.report.render_html import render_html
+
+        path = Path(html_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_html(result, figures_read, data, run_id), encoding="utf-8")
+        say(f"Wrote {path}")
+    if png_path:
+        from foidata.report.render_png import write_png
+
+        path = Path(png_path)
+        write_png(result, path)
+        say(f"Wrote {path}")
