@@ -28,7 +28,7 @@ from foidata.output.storage import Location
 COMPRESSION = "zstd"
 SORT_COLUMNS = ("source", "span_start", "span_end")  # first in the sort where a table has them
 BATCH_ROWS = 64 * 1024
-MEMORY_LIMIT = "1GB"  # DuckDB spills its sort to disk past this
+MEMORY_LIMIT = "256MB"  # DuckDB spills its sort to disk past this: a commit's memory stays flat
 
 
 def write_merged(
