@@ -261,7 +261,7 @@ def _extract(ctx: ScrapeContext, result: ScrapeResult, fetched: Fetched, origin:
     for table, table_rows in processed.rows.items():
         result.rows[table].extend(table_rows)
     result.replaced.add(url)
-    return processed.document if processed.document is not None else None
+    return processed.document
 
 
 def _page_for_links(fetched: Fetched) -> Document | None:

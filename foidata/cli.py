@@ -534,7 +534,9 @@ def _print_summary(s: IngestSummary, started: float) -> None:
         width = max(len(f"{g.stage}/{g.error_type}") for g in s.failures)
         for g in s.failures:
             click.echo(f"  {f'{g.stage}/{g.error_type}':<{width}}  {g.documents:>4}  {g.example}")
-    if s.still_failing_unchanged and s.__class__.__name__ == "ScrapeSummary":
+    from foidata.flows.scrape import ScrapeSummary
+
+    if s.still_failing_unchanged and isinstance(s, ScrapeSummary):
         click.echo(f"{s.still_failing_unchanged} document(s) failed again as they did last time (see errors).")
     elif s.still_failing_unchanged:
         click.echo(f"{s.still_failing_unchanged} unchanged document(s) failed before and were not retried.")

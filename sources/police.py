@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup, Tag
 from foidata.document import Document, Link
 from foidata.extractors.dates import parse_date
 from foidata.fetch import Fetcher
-from foidata.sources.base import Item, file_links
+from foidata.sources.base import Item, file_links, same_host
 
 # ---- the platform's structure (the one place to change) ------------------------------------------------------
 LISTING_PATH = "/foi-ai/af/accessing-information/published-items/"
@@ -104,7 +104,7 @@ def listing_items(soup: BeautifulSoup, page_url: str, body: str) -> Iterator[Ite
         path = urlsplit(url).path
         if not _is_item_path(path):
             continue
-        if urlsplit(url).netloc != urlsplit(page_url).netloc or url in seen:
+        if not same_host(url, page_url) or url in seen:
             continue
         seen.add(url)
         container = anchor.find_parent(RESULT_CONTAINERS) or anchor.parent

@@ -40,7 +40,7 @@ from bs4 import BeautifulSoup
 
 from foidata.document import Document, Link
 from foidata.fetch import Fetched, Fetcher, FetchError
-from foidata.sources.base import Item, file_links
+from foidata.sources.base import Item, file_links, same_host
 
 # ---- the platform's structure (the one place to change) ------------------------------------------------------
 DEFAULT_BASE_URL = "https://www.whatdotheyknow.com"
@@ -288,7 +288,7 @@ def listing_requests(soup: BeautifulSoup, page_url: str) -> Iterator[Listed]:
     thread, `#incoming-123`; the request is the same)."""
     for anchor in soup.select(BODY_LISTING_LINKS):
         url = urljoin(page_url, str(anchor["href"]))
-        if urlsplit(url).netloc != urlsplit(page_url).netloc:
+        if not same_host(url, page_url):
             continue
         url_title = _url_title(url)
         if url_title is not None:

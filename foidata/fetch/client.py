@@ -12,7 +12,7 @@ import email.utils
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -198,7 +198,8 @@ class Fetcher:
             data = self.cache.get(known.sha256) if self.cache is not None else None
             if data is None:  # the caller asks again without validators
                 return Fetched(url, final_url, 304, b"", "", response.content_type, now, known)
-            self.not_modified += 1
+            with self._seen_lock:
+                self.not_modified += 1
             validators = Validators(
                 response.etag or known.etag, response.last_modified or known.last_modified, known.sha256
             )
@@ -246,7 +247,8 @@ class Fetcher:
                 headers["If-Modified-Since"] = known.last_modified
         host = urlsplit(current).netloc
         with self.limiter.slot(host):
-            self.requests += 1
+            with self._seen_lock:  # counters shared by the scrape's threads
+                self.requests += 1
             try:
                 with self.client.stream("GET", current, headers=headers) as response:
                     return _Response.read(url, response, self.settings.max_bytes)
@@ -338,6 +340,3 @@ def _gave_up(status: int, tries: int) -> str:
 def _name(exc: BaseException) -> str:
     return type(exc).__name__
 
-
-def known_validators(entries: Mapping[str, Validators]) -> dict[str, Validators]:
-    return dict(entries)
