@@ -103,32 +103,66 @@ class _Representatives:
         self.group[name] = group
 
 
+@dataclass(frozen=True)
+class Keyed:
+    """A response reduced to what grouping compares: its normalised key (a few hundred bytes at most)."""
+
+    response_id: str
+    kind: KeyKind
+    key: str
+    group_id: str | None = None
+
+
+def keyed(member: GroupMember) -> Keyed | None:
+    """The member's key, or None when its text is too short to tell one request from another."""
+    found = group_key(member.request_text, member.title)
+    return Keyed(member.response_id, found[0], found[1], member.group_id) if found else None
+
+
+class Firsts:
+    """The representative of every existing group, fed one response at a time: each group's member with the
+    smallest response_id. Holds one key per group, so the dataset's responses can be streamed past it."""
+
+    def __init__(self) -> None:
+        self.by_group: dict[tuple[KeyKind, str], tuple[str, str]] = {}
+
+    def add(self, member: Keyed) -> None:
+        gid = member.group_id or new_group_id([member.response_id])
+        held = self.by_group.get((member.kind, gid))
+        if held is None or member.response_id < held[0]:
+            self.by_group[member.kind, gid] = (member.response_id, member.key)
+
+
 def assign_groups(new: Sequence[GroupMember], existing: Sequence[GroupMember] = ()) -> dict[str, str]:
-    """response_id -> request_group_id for every new response that has a group key.
+    """response_id -> request_group_id for every new response that has a group key (see `assign_keyed`)."""
+    firsts = Firsts()
+    for member in existing:
+        if (key := keyed(member)) is not None:
+            firsts.add(key)
+    return assign_keyed([key for m in new if (key := keyed(m)) is not None], firsts)
+
+
+def assign_keyed(new: Iterable[Keyed], existing: Firsts) -> dict[str, str]:
+    """response_id -> request_group_id for every new keyed response.
 
     Each existing group is represented by its member with the smallest response_id. New responses, in
     response_id order, join the group of their best-scoring representative at the threshold, else start a new
     group (named after their smallest member) that later ones may join. The keys are token-sorted, so the
     plain ratio is RapidFuzz's token-sort ratio."""
+    fresh = sorted(new, key=lambda k: k.response_id)
     assigned: dict[str, str] = {}
     for kind, cutoff in (("request", REQUEST_SCORE), ("title", TITLE_SCORE)):
         reps = _Representatives(cutoff)
-        firsts: dict[str, tuple[str, str]] = {}  # group id -> (smallest member id, its key)
-        for m in existing:
-            key = group_key(m.request_text, m.title)
-            if key and key[0] == kind:
-                gid = m.group_id or new_group_id([m.response_id])
-                if gid not in firsts or m.response_id < firsts[gid][0]:
-                    firsts[gid] = (m.response_id, key[1])
-        for gid, (rid, text) in sorted(firsts.items()):
-            reps.add(f"old:{rid}", text, _minhash(text), gid)
-        fresh = sorted((m.response_id, key[1]) for m in new if (key := group_key(m.request_text, m.title)) and
-                       key[0] == kind)
-        for rid, text in fresh:
-            signature = _minhash(text)
-            group = reps.best(text, signature)
+        for (group_kind, gid), (rid, text) in sorted(existing.by_group.items()):
+            if group_kind == kind:
+                reps.add(f"old:{rid}", text, _minhash(text), gid)
+        for member in fresh:
+            if member.kind != kind:
+                continue
+            signature = _minhash(member.key)
+            group = reps.best(member.key, signature)
             if group is None:
-                group = new_group_id([rid])  # the smallest member: responses come in response_id order
-                reps.add(f"new:{rid}", text, signature, group)
-            assigned[rid] = group
+                group = new_group_id([member.response_id])  # the smallest member: responses come in id order
+                reps.add(f"new:{member.response_id}", member.key, signature, group)
+            assigned[member.response_id] = group
     return assigned

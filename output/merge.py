@@ -8,6 +8,7 @@ column descriptions kept as field metadata) and appended to the file.
 
 from __future__ import annotations
 
+import itertools
 import os
 import posixpath
 import shutil
@@ -28,7 +29,9 @@ from foidata.output.storage import Location
 COMPRESSION = "zstd"
 SORT_COLUMNS = ("source", "span_start", "span_end")  # first in the sort where a table has them
 BATCH_ROWS = 64 * 1024
-MEMORY_LIMIT = "256MB"  # DuckDB spills its sort to disk past this: a commit's memory stays flat
+MEMORY_LIMIT = "128MB"  # DuckDB spills its sort to disk past this: a commit's memory stays flat
+PARTITION_BYTES = 16 * 1024**2  # rows (uncompressed) sorted at a time; see _source_ranges
+THREADS = 1  # each DuckDB thread holds its own sort buffers; merging is a few seconds of a run of minutes
 
 
 def write_merged(
@@ -48,7 +51,7 @@ def write_merged(
         tmp = str(Path(path).parent.parent / f".tmp-duckdb-{uuid.uuid4().hex[:8]}")
     else:  # DuckDB spills to local disk, whatever the dataset is on
         tmp = tempfile.mkdtemp(prefix="foidata-duckdb-")
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": tmp})
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": THREADS, "temp_directory": tmp})
     try:
         if not where.is_local:
             # DuckDB reads s3://... through the same fsspec filesystem (its own httpfs may not be installable).
@@ -56,9 +59,12 @@ def write_merged(
         selects = _selects(con, table, schema, old, new_rows, parts, dropped, where)
         with _create(path, where) as out, pq.ParquetWriter(out, schema, compression=COMPRESSION) as writer:
             if selects:
-                sql = " UNION ALL BY NAME ".join(selects) + " ORDER BY " + ", ".join(order_by(schema))
-                for batch in _batches(con.sql(sql)):
-                    writer.write_table(conform(pa.Table.from_batches([batch]), schema, old or path))
+                union = " UNION ALL BY NAME ".join(selects)
+                inputs = [*([old] if old is not None and where.fs.exists(old) else []), *parts]
+                for condition in _source_ranges(con, union, _input_bytes(con, inputs, where)):
+                    sql = f"SELECT * FROM ({union}) {condition} ORDER BY " + ", ".join(order_by(schema))
+                    for batch in _batches(con.sql(sql)):
+                        writer.write_table(conform(pa.Table.from_batches([batch]), schema, old or path))
             else:
                 writer.write_table(schema.empty_table())
         if where.is_local:
@@ -67,6 +73,46 @@ def write_merged(
     finally:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _input_bytes(con: duckdb.DuckDBPyConnection, inputs: Sequence[str], where: Location) -> int:
+    """The inputs' uncompressed size, from their Parquet footers (no data read)."""
+    if not inputs:
+        return 0
+    files = ", ".join(_literal(where.uri(p)) for p in inputs)
+    [(found,)] = con.execute(f"SELECT sum(total_uncompressed_size) FROM parquet_metadata([{files}])").fetchall()
+    return int(found or 0)
+
+
+def _source_ranges(con: duckdb.DuckDBPyConnection, union: str, size: int) -> list[str]:
+    """WHERE clauses splitting the rows into ranges of `source` of about PARTITION_BYTES each, in order.
+
+    DuckDB cannot spill a sort whose payload holds long strings (a response's text) far enough to stay within
+    its memory limit: sorting a range at a time keeps the sort small, and since `source` leads the sort, the
+    ranges written one after another are the whole table in order. Parquet statistics let each range skip
+    the row groups and staged parts (a batch is a run of consecutive sources) that cannot hold it."""
+    count = -(-size // PARTITION_BYTES)
+    if count <= 1:
+        return [""]
+    [(sources,)] = con.execute(f"SELECT count(DISTINCT source) FROM ({union})").fetchall()
+    step = -(-int(sources) // count)
+    if step < 1:
+        return [""]
+    bounds = [
+        row[0] for row in con.execute(
+            f"SELECT source FROM (SELECT source, row_number() OVER (ORDER BY source) - 1 AS i "
+            f"FROM (SELECT DISTINCT source FROM ({union}))) WHERE i > 0 AND i % {step} = 0 ORDER BY source"
+        ).fetchall()
+    ]
+    edges: list[str | None] = [None, *bounds, None]
+    return [_range(low, high) for low, high in itertools.pairwise(edges)]
+
+
+def _range(low: str | None, high: str | None) -> str:
+    tests = ([f"source >= {_literal(low)}"] if low is not None else []) + (
+        [f"source < {_literal(high)}"] if high is not None else []
+    )
+    return "WHERE " + " AND ".join(tests) if tests else ""
 
 
 def _create(path: str, where: Location) -> BinaryIO:
