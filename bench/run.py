@@ -36,17 +36,18 @@ if mode == "prefect":
     import os
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from prefect import flow
-    from foidata.flows.prefect_flow import ingest_flow
+    from foidata.flows.prefect_flow import ingest_flow, one_shot
 
     @flow
     def warm_up() -> None:
         return None
 
-    started = time.monotonic()
-    warm_up()
-    result["server_start_s"] = time.monotonic() - started
-    started = time.monotonic()
-    summary = ingest_flow([corpus], out, workers=workers)
+    with one_shot():  # as `foidata ingest` runs it
+        started = time.monotonic()
+        warm_up()
+        result["server_start_s"] = time.monotonic() - started
+        started = time.monotonic()
+        summary = ingest_flow([corpus], out, workers=workers)
 else:
     from foidata.flows import run_ingest
     started = time.monotonic()

@@ -27,8 +27,11 @@ DAY_MONTH_YEAR = re.compile(
     rf"(?<![\d/.-]){_DAY}(?:\s+of)?[\s]+{_MONTH}(?![a-z]),?\s+{_YEAR}", re.IGNORECASE
 )
 MONTH_DAY_YEAR = re.compile(rf"(?<![a-z]){_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE)
+# Four-digit years are those of responses (1900-2099), as in the other forms: "1/1/0001" is no date, and a
+# year 9999 would make the working-day count of a response walk thousands of years of bank holidays.
 NUMERIC = re.compile(
-    r"(?<![\d/.\w-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/]|\.\d)"
+    r"(?<![\d/.\w-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2}|\d{2})"
+    r"(?![\d/]|\.\d)"
 )
 ISO = re.compile(r"(?<![\d/-])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])")
 

@@ -69,8 +69,17 @@ def find_body(text: str) -> str | None:
     return max(names, key=lambda n: (names[n], -first[n]))
 
 
+def _url_path(url: str) -> str:
+    """The unquoted path of a URL; a URL urllib cannot split (an unclosed "[" of an IPv6 host) is taken
+    whole, since a page's links are the page author's text and must not stop the extraction."""
+    try:
+        return unquote(urlparse(url).path)
+    except ValueError:
+        return unquote(url)
+
+
 def _file_type(name: str) -> str | None:
-    suffix = PurePosixPath(unquote(urlparse(name).path) if "://" in name else name).suffix.lower().lstrip(".")
+    suffix = PurePosixPath(_url_path(name) if "://" in name else name).suffix.lower().lstrip(".")
     return suffix if suffix in FILE_TYPES else None
 
 
@@ -80,7 +89,7 @@ def find_attachments(doc: Document) -> list[Attachment]:
     for link in doc.links:
         file_type = _file_type(link.url)
         if file_type:
-            name = link.text.strip() or PurePosixPath(unquote(urlparse(link.url).path)).name
+            name = link.text.strip() or PurePosixPath(_url_path(link.url)).name
             found.setdefault(link.url, Attachment(name=name, url=link.url, file_type=file_type))
     linked_names = {a.name for a in found.values()}
     for m in _FILE_NAME.finditer(doc.text):

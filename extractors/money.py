@@ -96,7 +96,15 @@ def parse_money(text: str) -> Decimal | None:
     return found[0].amount if found else None
 
 
-def _cents(value: Decimal) -> Decimal:
+# The money columns are decimal(18, 2): anything from 10^16 up is no amount a response means (a run of digits,
+# a misread table) and would make quantize raise once it passes the context's 28 digits.
+MAX_AMOUNT = Decimal(10) ** 16
+
+
+def _cents(value: Decimal) -> Decimal | None:
+    """The value in pence precision, or None when it cannot be stored."""
+    if not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        return None
     return value.quantize(Decimal("0.01"))
 
 
@@ -116,10 +124,13 @@ def find_amounts(text: str) -> list[Money]:
         amount_high = high * _scale(unit_high or unit) if high is not None else None
         if amount_high is not None and amount_high <= amount:
             amount_high = None
+        cents = _cents(amount)
+        if cents is None:
+            continue
         start = m.start("approx") if m.group("approx") and m.end("approx") == m.start("cur") else m.start("cur")
         found.append(
             Money(
-                amount=_cents(amount),
+                amount=cents,
                 currency=CURRENCY[m.group("cur").lower()],
                 approximate=bool(m.group("approx")),
                 span=Span(start, m.end(), text[start : m.end()]),
@@ -139,8 +150,11 @@ def find_amounts(text: str) -> list[Money]:
             else:
                 amount = num * _scale(m.group("unit") or m.group("unit_word"))
                 currency, approx = CURRENCY[m.group("cur").lower()], bool(m.group("approx"))
+            cents = _cents(amount)
+            if cents is None:
+                continue
             found.append(
-                Money(_cents(amount), currency, approx, Span(m.start("num"), m.end(), text[m.start("num") : m.end()]))
+                Money(cents, currency, approx, Span(m.start("num"), m.end(), text[m.start("num") : m.end()]))
             )
     found.sort(key=lambda f: f.span.start)
     return found
@@ -154,6 +168,7 @@ class _Line:
     start: int
     end: int
     text: str
+    _prose: bool | None = field(default=None, repr=False, compare=False)
 
     @property
     def stripped(self) -> str:
@@ -163,8 +178,11 @@ class _Line:
         return not self.stripped
 
     def is_prose(self) -> bool:
-        words = self.stripped.split()
-        return len(words) >= 8 and "|" not in self.text and not re.search(r"\S {3,}\S", self.text)
+        # Memoised: every figure on a line asks, and a line of thousands of figures must not be read each time.
+        if self._prose is None:
+            words = self.stripped.split()
+            self._prose = len(words) >= 8 and "|" not in self.text and not re.search(r"\S {3,}\S", self.text)
+        return self._prose
 
 
 def _lines(text: str) -> list[_Line]:
@@ -247,22 +265,33 @@ def _is_header_row(cells: list[str]) -> bool:
     return periods > 0 and 2 * periods >= len(rest)
 
 
+SENTENCE_REACH = 400
+LABEL_REACH = 120
+
+
 def _continues_sentence(text: str, line: _Line) -> bool:
     """A short line that carries on a wrapped sentence from the line above (PDF text)."""
-    above = text[: line.start].rstrip("\n")
-    previous = _Line(0, 0, above[above.rfind("\n") + 1 :])
+    end = line.start
+    while end > 0 and text[end - 1] == "\n":
+        end -= 1
+    previous = _Line(0, 0, text[text.rfind("\n", 0, end) + 1 : end])  # no copy of all the text above
     return previous.is_prose() and not previous.text.rstrip().endswith((".", "!", "?", ":", ";", "|"))
 
 
 def _sentence_bounds(text: str, pos: int, line: _Line) -> tuple[int, int]:
-    """The unit a figure is read in: its line when the line is a short cell, else its sentence."""
-    if not line.is_prose() and not re.search(r"[.!?]\s", line.text) and not _continues_sentence(text, line):
-        return line.start, line.end
-    window = max(0, pos - 400)
+    """The unit a figure is read in: its line when the line is a short cell, else its sentence.
+
+    Either reaches at most SENTENCE_REACH characters each side of the figure: text without a stop for
+    longer is no sentence (a run of cells, a page of figures), and an unbounded one makes every figure's
+    searches read the whole line: quadratic on a line of thousands of figures."""
+    near = line.text[max(0, pos - line.start - SENTENCE_REACH) : pos - line.start + SENTENCE_REACH]
+    if not line.is_prose() and not re.search(r"[.!?]\s", near) and not _continues_sentence(text, line):
+        return max(line.start, pos - SENTENCE_REACH), min(line.end, pos + SENTENCE_REACH)
+    window = max(0, pos - SENTENCE_REACH)
     stops = [m.end() for m in _SENTENCE_STOP.finditer(text, window, pos) if _is_break(text, m)]
-    start = stops[-1] if stops else (line.start if window else 0)
-    end = len(text)
-    for m in _SENTENCE_STOP.finditer(text, pos):
+    start = stops[-1] if stops else (max(line.start, window) if window else 0)
+    end = reach = min(len(text), pos + SENTENCE_REACH)
+    for m in _SENTENCE_STOP.finditer(text, pos, reach):
         if _is_break(text, m):
             end = m.start()
             break
@@ -398,6 +427,22 @@ _ON_WHAT = re.compile(
     r"\b(?:on|for)\s+(?!(?:the\s+)?(?:(?:financial|calendar)\s+)?(?:year|period|fy|\d))([^,.;:\n£$€]{2,60})", re.I)
 
 
+_SEPARATOR_REVERSED = re.compile(r"\s*[,\-–:]\s*")
+_LABEL_REVERSED = re.compile(r"[^\n.:;]{2,80}")
+
+
+def _label_before(before: str) -> str | None:
+    """The label a figure follows ("Licences - £4,000", "Total cost: £1m"): up to 80 characters of one clause
+    ending in a comma, dash or colon just before the figure. Read backwards from the figure, so a long
+    sentence costs no more than a short one."""
+    reversed_tail = before[-LABEL_REACH:][::-1]
+    separator = _SEPARATOR_REVERSED.match(reversed_tail)
+    if separator is None:
+        return None
+    label = _LABEL_REVERSED.match(reversed_tail, separator.end())
+    return label.group(0)[::-1] if label else None
+
+
 def _subject(text: str, money: Money, line: _Line, start: int, end: int) -> str | None:
     sentence_before = text[start : money.span.start]
     after = text[money.span.end : end]
@@ -408,9 +453,9 @@ def _subject(text: str, money: Money, line: _Line, start: int, end: int) -> str 
         on = _ON_WHAT.search(after)
         if on:
             return _clean_subject(on.group(1))
-    label = re.search(r"([^\n.:;]{2,80}?)\s*(?:,|-|–|:)\s*$", sentence_before)
+    label = _label_before(sentence_before)
     if label and not _VERB_BEFORE.search(sentence_before.rstrip(",-–: ")):
-        return _clean_subject(label.group(1))
+        return _clean_subject(label)
     if _VERB_BEFORE.search(sentence_before):
         phrase = _VERB_BEFORE.sub("", sentence_before)
         phrase = re.split(r"[,;]|\bwhich\b|\bwhere\b", phrase)[-1]
@@ -508,10 +553,11 @@ def _table_money(text: str, lines: list[_Line], taken: list[tuple[int, int]]) ->
                     if len(header_periods) == 1
                     else None
                 )
+                cents = _cents(value * scale)
+                if cents is None:
+                    continue
                 subject = None if row.label_period else _clean_subject(row.label)
-                found.append(
-                    Money(_cents(value * scale), currency, False, Span.of(m, "num"), subject=subject, period=period)
-                )
+                found.append(Money(cents, currency, False, Span.of(m, "num"), subject=subject, period=period))
         i = j
     return found
 

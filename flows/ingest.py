@@ -30,6 +30,7 @@ from foidata.output import commit, failed_sources, has_dataset, known_documents,
 from foidata.output.staging import Staging
 from foidata.output.storage import is_remote
 from foidata.pipeline import error_row
+from foidata.readers import DEFAULT_MAX_BYTES
 from foidata.regroup import RunBodies, prepare_responses
 from foidata.schemas import TABLES, ErrorRecord
 
@@ -168,6 +169,12 @@ def process_batch(batch: Batch) -> BatchResult:
     for doc in batch.documents:
         at = dt.datetime.now(dt.UTC)
         try:
+            # The size limit is checked before reading: a 100 MB file must not be loaded to be refused.
+            size = Path(doc.path).stat().st_size
+            if size > DEFAULT_MAX_BYTES:
+                reason = f"the file is {size:,} bytes; the limit is {DEFAULT_MAX_BYTES:,}"
+                rows["errors"].append(error_row(doc.source, doc.sha256, "read", "too_large", reason, batch.run_id, at))
+                continue
             data = Path(doc.path).read_bytes()
         except OSError as exc:
             reason = f"cannot read {doc.path}: {_why(exc)}"

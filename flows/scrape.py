@@ -11,6 +11,7 @@ already in the dataset is not extracted again; a 304 Not Modified takes its byte
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -23,7 +24,7 @@ from pydantic import BaseModel
 
 from foidata import EXTRACTOR_VERSION
 from foidata.document import Document
-from foidata.fetch import Fetched, Fetcher, FetchError, FetchSettings, RawCache
+from foidata.fetch import Fetched, Fetcher, FetchError, FetchSettings, RawCache, hosts_of
 from foidata.flows.ingest import IngestSummary, group_failures, new_run_id
 from foidata.isolation import process_safely
 from foidata.output import commit, error_types, has_dataset, known_documents, open_dataset
@@ -33,7 +34,7 @@ from foidata.readers import ReadError, read_bytes
 from foidata.readers.detect import sniff
 from foidata.regroup import RunBodies, prepare_responses
 from foidata.schemas import TABLES, ErrorRecord
-from foidata.sources import Item, Source
+from foidata.sources import Item, Source, configured_urls
 
 RAW_DIR = "raw"
 DEFAULT_ITEMS_PER_BATCH = 50
@@ -79,6 +80,7 @@ class ScrapePlan:
     items: list[Item]
     listing_errors: list[ErrorRecord]
     has_dataset: bool
+    listed: set[str] = field(default_factory=set)  # listing pages read this run (and the source, if it finished)
 
     def batches(self, size: int) -> list[list[Item]]:
         return [self.items[i : i + size] for i in range(0, len(self.items), size)]
@@ -115,7 +117,7 @@ class ScrapeSummary(IngestSummary):
 
 def open_context(source: Source, out_dir: str, options: ScrapeOptions, run_id: str | None = None) -> ScrapeContext:
     fetcher = Fetcher(
-        settings=options.settings,
+        settings=guarded_settings(source, options.settings),
         cache=RawCache(f"{out_dir}/{RAW_DIR}"),
         validators=load_state(out_dir, source.name),
     )
@@ -130,20 +132,31 @@ def open_context(source: Source, out_dir: str, options: ScrapeOptions, run_id: s
     )
 
 
+def guarded_settings(source: Source, settings: FetchSettings) -> FetchSettings:
+    """The settings with addresses checked: only the hosts the source was configured with (and any the
+    settings name already) may be private or loopback; a link or sitemap entry to any other such host, or
+    to file://, is refused (no server-side request forgery from a page someone else wrote)."""
+    allowed = hosts_of(configured_urls(source)) | (settings.allow_private or frozenset())
+    return dataclasses.replace(settings, allow_private=allowed)
+
+
 def plan_scrape(ctx: ScrapeContext) -> ScrapePlan:
     """The source's items since `options.since`; a listing page that fails ends the listing, recorded."""
     started = time.monotonic()
     items: dict[str, Item] = {}
     errors: list[ErrorRecord] = []
+    listed: set[str] = set()
     try:
         for item in ctx.source.list_items(ctx.fetcher, ctx.options.since):
             items.setdefault(item.url, item)
+        listed.add(_source_key(ctx))
     except FetchError as exc:
         errors.append(_fetch_error(ctx, exc))
     except Exception as exc:  # a source's bug or a page it cannot parse: recorded, the items so far kept
         reason = f"listing stopped: {type(exc).__name__}: {exc}"[:300]
-        errors.append(error_row(f"source:{ctx.source.name}", None, "fetch", "listing_failed", reason, ctx.run_id,
+        errors.append(error_row(_source_key(ctx), None, "fetch", "listing_failed", reason, ctx.run_id,
                                 dt.datetime.now(dt.UTC)))
+    listed |= set(ctx.fetcher.seen)  # only the listing has fetched anything yet: its pages and robots.txt
     return ScrapePlan(
         run_id=ctx.run_id,
         out_dir=ctx.out_dir,
@@ -151,6 +164,7 @@ def plan_scrape(ctx: ScrapeContext) -> ScrapePlan:
         items=list(items.values()),
         listing_errors=errors,
         has_dataset=has_dataset(ctx.out_dir),  # a dangling link is no dataset
+        listed=listed - set(items),
     )
 
 
@@ -171,6 +185,8 @@ def finish_scrape(ctx: ScrapeContext, plan: ScrapePlan, results: Iterable[Scrape
         _record_error(ctx, total, error)
     for result in results:
         total.merge(result)
+    # A listing page that failed last time and was read now: its old error row goes (items clear their own).
+    total.replaced_errors |= {url for url in plan.listed if url in ctx.errors_before}
     rows: dict[str, list[BaseModel]] = {table: list(total.rows.get(table, [])) for table in TABLES}
     changed = bool(total.replaced or total.replaced_errors)
     write = changed or not plan.has_dataset
@@ -272,6 +288,11 @@ def _page_for_links(fetched: Fetched) -> Document | None:
         return read_bytes(fetched.data, fetched.url)
     except ReadError:
         return None
+
+
+def _source_key(ctx: ScrapeContext) -> str:
+    """The errors table's `source` for a failure of the source's listing as a whole."""
+    return f"source:{ctx.source.name}"
 
 
 def _fetch_error(ctx: ScrapeContext, exc: FetchError) -> ErrorRecord:

@@ -1,7 +1,8 @@
 """The `foidata` command: a thin shell over `foidata.flows`, `foidata.output` and `foidata.schemas`.
 
 Exit status: 0 success; 1 an error, reported on one line; 2 a usage error; 3 (ingest, demo) the run finished
-but some documents could not be read (they are listed in the `errors` table).
+but some documents could not be read (they are listed in the `errors` table). `check` exits 1 when the dataset
+is damaged and 2 when there is none.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pydantic import BaseModel
 
 from foidata import __version__
 from foidata.flows import DEFAULT_BATCH_SIZE, IngestSummary, set_prefect_env_defaults
-from foidata.output import DatasetError, connect
+from foidata.output import DatasetError, DatasetNotFound, connect
 from foidata.schemas import TABLES, data_dictionary
 
 EXIT_DOCUMENTS_FAILED = 3
@@ -210,6 +211,44 @@ def query(sql: str, data_dir: str, fmt: str, output: Path | None) -> None:
             click.echo(_render_table(columns, rows))
 
 
+EXIT_NO_DATASET = 2
+
+
+@cli.command()
+@click.option(
+    "--data", "data_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+    help="Dataset directory (the --out of ingest) or s3://bucket/prefix.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was found as JSON.")
+@click.option(
+    "--raw-sample", type=click.IntRange(min=0), default=None,
+    help="Hash only N files of the raw cache, chosen at random [default: every file].",
+)
+def check(data_dir: str, as_json: bool, raw_sample: int | None) -> None:
+    """Verify a dataset: the current version is complete, every file has the size, SHA-256 and row count its
+    manifest says, the tables have their schema and allowed values, every row's provenance is whole (one
+    content hash per source), child rows have their response, no row is duplicated, and the scrape state and
+    raw cache are intact. Prints what is wrong, grouped by check, with examples.
+
+    Exits 0 when nothing is wrong (warnings, such as a stopped run's leftovers, allowed), 1 when something is,
+    2 when there is no dataset.
+
+    \b
+    Example: foidata check --data data/foi
+    Example: foidata check --data s3://bucket/foi --json --raw-sample 100
+    """
+    from foidata.output.check import format_report, inspect_dataset, report_dict
+
+    try:
+        report = inspect_dataset(data_dir, raw_sample=raw_sample)
+    except DatasetNotFound as exc:
+        click.echo(f"Error: {exc}", err=True)
+        click.get_current_context().exit(EXIT_NO_DATASET)
+    click.echo(json.dumps(report_dict(report), indent=2) if as_json else format_report(report))
+    if report.errors:
+        click.get_current_context().exit(1)
+
+
 @cli.command()
 def schema() -> None:
     """Print the data dictionary: every table and column, its type and meaning (Markdown).
@@ -329,11 +368,11 @@ def scrape_forces() -> None:
 
 def _scrape(kind: str, source_options: dict[str, Any], *, out_dir: str, since: dt.datetime | None,
             rate_per_host: float, contact: str | None, workers: int) -> None:
-    from foidata.flows.prefect_flow import scrape_flow
+    from foidata.flows.prefect_flow import one_shot, scrape_flow
 
     started = time.monotonic()
     try:
-        with _quiet_prefect_errors():
+        with _quiet_prefect_errors(), one_shot():
             summary = scrape_flow(
                 kind, out_dir, source_options, since.date() if since else None, rate_per_host, contact, workers
             )
@@ -478,9 +517,13 @@ def _run_flow(
     if not plan.batches and not plan.early_errors and plan.has_dataset:
         return finish_ingest(plan, [])
 
-    from foidata.flows.prefect_flow import dask_ingest_flow, ingest_flow  # imports Prefect: only once the env is set
+    from foidata.flows.prefect_flow import (  # imports Prefect: only once the env is set
+        dask_ingest_flow,
+        ingest_flow,
+        one_shot,
+    )
 
-    with _quiet_prefect_errors():
+    with _quiet_prefect_errors(), one_shot():
         if dask_address is None:
             summary: IngestSummary = ingest_flow(list(paths), out_dir, batch_size, workers)
         else:

@@ -20,6 +20,7 @@ import os
 import posixpath
 import re
 import shutil
+import signal
 import uuid
 from collections.abc import Iterator, Mapping, Sequence, Set
 from functools import partial
@@ -46,6 +47,9 @@ KEEP_PREVIOUS = 2  # versions kept besides the current one, so a bad run can be 
 _TMP_PREFIX = ".tmp-"
 _LOCK = ".lock"
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# Crash tests (tests/faultkit/kills.py) set this to a step of a local commit ("tables", "renamed", "swapped")
+# and the process SIGKILLs itself there, as a power cut or the OOM killer would; unset, nothing happens.
+FAULT_KILL_AT = "FOIDATA_FAULT_KILL_AT"
 
 
 class FileEntry(BaseModel):
@@ -171,13 +175,16 @@ def commit(
             replaced_errors, staged,
         ):
             files.append(_entry(Path(path), table))
+        _fault_point("tables")
         manifest = _manifest(run_id, previous_manifest, now, files)
         _write_synced(building / DATAPACKAGE, datapackage_json(manifest))
         _write_synced(building / MANIFEST, manifest.model_dump_json(indent=2).encode() + b"\n")
         _fsync_dir(building)
         os.rename(building, final)
         _fsync_dir(versions)
+        _fault_point("renamed")
         _swap_current(out, final)
+        _fault_point("swapped")
         _prune(versions, manifest)
         if staged is not None:
             staged.remove()
@@ -315,6 +322,11 @@ def _prune_remote(where: Location, manifest: Manifest) -> None:
             # As locally: failing to delete an old version must not fail a commit that has succeeded.
             with contextlib.suppress(OSError):
                 where.fs.rm(child, recursive=True)
+
+
+def _fault_point(step: str) -> None:
+    if os.environ.get(FAULT_KILL_AT) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _write_synced(path: Path, data: bytes) -> None:

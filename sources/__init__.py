@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from foidata.sources.base import Item, Source, file_links, same_host
+from foidata.sources.base import Item, Source, configured_urls, file_links, same_host
 from foidata.sources.police import PoliceSource, forces
 from foidata.sources.urls import UrlListSource
 from foidata.sources.wdtk import WdtkSource
@@ -30,5 +30,5 @@ def make_source(kind: str, **options: Any) -> Source:
     return factory(**options)
 
 
-__all__ = ["SOURCES", "Item", "PoliceSource", "Source", "UrlListSource", "WdtkSource", "file_links", "forces",
-           "make_source", "same_host"]
+__all__ = ["SOURCES", "Item", "PoliceSource", "Source", "UrlListSource", "WdtkSource", "configured_urls",
+           "file_links", "forces", "make_source", "same_host"]

@@ -44,6 +44,13 @@ class Source(Protocol):
         ...
 
 
+def configured_urls(source: object) -> tuple[str, ...]:
+    """The URLs the user configured a source with (`start_urls`: its site, its list of pages). Only their
+    hosts may be on private or loopback addresses; a source without `start_urls` gets none."""
+    urls = getattr(source, "start_urls", ())
+    return tuple(url for url in urls if isinstance(url, str))
+
+
 def same_host(url: str, other: str) -> bool:
     return urlsplit(url).netloc.lower() == urlsplit(other).netloc.lower()
 

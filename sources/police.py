@@ -70,6 +70,11 @@ class PoliceSource:
     def name(self) -> str:
         return f"police:{self.force.force}"
 
+    @property
+    def start_urls(self) -> tuple[str, ...]:
+        """The force's site: the one host the scrape may reach even on a private address."""
+        return (self.base_url,)
+
     def listing_url(self, since: dt.date | None, until: dt.date | None = None) -> str:
         query = dict(LISTING_QUERY)
         if since is not None:

@@ -24,6 +24,11 @@ class UrlListSource:
         self.pages = [u for u in urls if not _looks_like_sitemap(u)]
         self.sitemaps = [*sitemaps, *(u for u in urls if _looks_like_sitemap(u))]
 
+    @property
+    def start_urls(self) -> tuple[str, ...]:
+        """The pages and sitemaps the user listed (not the pages a sitemap lists: those are the site's word)."""
+        return (*self.pages, *self.sitemaps)
+
     def list_items(self, http: Fetcher, since: dt.date | None) -> Iterator[Item]:
         for url in self.pages:
             yield Item(url=url)

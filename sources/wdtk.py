@@ -95,6 +95,11 @@ class WdtkSource:
     def name(self) -> str:
         return f"wdtk:{self.body or 'search'}"
 
+    @property
+    def start_urls(self) -> tuple[str, ...]:
+        """The Alaveteli site: the one host the scrape may reach even on a private address."""
+        return (self.base_url,)
+
     # ---- addresses ----------------------------------------------------------------------------------------
 
     def feed_url(self, page: int = 1) -> str:

@@ -280,6 +280,12 @@ def test_keywords_body_and_attachments() -> None:
     assert attachments == {("Org chart", "pdf"), ("FOI 15435 Strategy Document.pdf", "pdf")}
 
 
+def test_an_attachment_link_urllib_cannot_split_is_still_an_attachment() -> None:
+    links = (Link("", "https://[::1/files/Reply%201.pdf"), Link("Table", "https://[::1/t.xlsx"))
+    doc = Document(source="x.html", content_sha256="0" * 64, media_type="text/html", text="FOI 1", links=links)
+    assert {(a.name, a.file_type) for a in find_attachments(doc)} == {("Reply 1.pdf", "pdf"), ("Table", "xlsx")}
+
+
 def test_the_extraction_is_pure_and_repeatable() -> None:
     from foidata.extractors import extract_response
 

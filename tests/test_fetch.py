@@ -230,7 +230,7 @@ def test_only_web_urls_are_fetched(tmp_path: Path) -> None:
         for url in ("file:///etc/passwd", "ftp://example.org/x", "/relative/path"):
             with pytest.raises(FetchError) as failed:
                 http.get(url)
-            assert failed.value.error_type == "unsupported_url"
+            assert failed.value.error_type == "refused_url"
 
 
 def test_the_user_agent_names_foidata_and_the_contact(httpserver: HTTPServer, tmp_path: Path) -> None:

@@ -460,6 +460,13 @@ def test_html_links_use_base_href_and_keep_relative_for_files() -> None:
     assert html_doc(body, source="saved/page.html").links == (Link("A", "a.pdf"),)
 
 
+def test_html_links_urllib_cannot_split_are_dropped_not_fatal() -> None:
+    body = '<p>FOI 77 <a href="https://[::1/x.pdf">broken</a> <a href="b.pdf">B</a></p>'
+    doc = html_doc(body, source="https://www.example.gov.uk/foi/", head='<base href="http://[bad/">')
+    assert doc.links == (Link("B", "https://www.example.gov.uk/foi/b.pdf"),)
+    assert "FOI 77" in doc.text
+
+
 def test_html_title_falls_back_to_title_tag() -> None:
     assert html_doc("<p>No heading here</p>", head="<title> FOI 99 </title>").title == "FOI 99"
     assert html_doc("<p>No heading or title</p>").title is None
@@ -538,3 +545,14 @@ def test_shared_pdfs_read_or_raise_read_error(monkeypatch: pytest.MonkeyPatch) -
         print(f"{time.perf_counter() - began:7.2f}s  {name}: {outcome}")
     print(f"total {time.perf_counter() - started:.1f}s for {len(names)} PDFs")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent / "fixtures" / "fuzz").glob("crash-pdf-*.pdf")),
+                         ids=lambda p: p.name)
+def test_pdfs_the_fuzzer_broke_read_or_raise_read_error(path: Path) -> None:
+    """Inputs bench/fuzz.py once crashed the PDF reader with (pdfplumber raising as it closed a damaged file)."""
+    try:
+        doc = read_bytes(path.read_bytes(), path.name)
+    except ReadError:
+        return
+    assert doc.media_type == "application/pdf"

@@ -1,8 +1,10 @@
 """`Fetcher.get(url)`: one polite, conditional, size-capped GET with retries, or a `FetchError` saying why not.
 
-Every request goes through the same path: robots.txt (fetched once per host, through this same path), the
-per-host limiter, then httpx. Redirects are followed only on the same host; a redirect elsewhere is an error,
-because a scrape of one body's site must not wander off it.
+Every request goes through the same path: the URL guard (`guard.py`: http/https only, and no private or
+loopback address unless the scrape was configured with that host), robots.txt (fetched once per host, through
+this same path), the per-host limiter, then httpx. Redirects are followed by hand, one hop at a time, each
+hop guarded again, and only on the same host; a redirect elsewhere is an error, because a scrape of one
+body's site must not wander off it. Bodies are read in chunks and the download stops at `max_bytes`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from protego import Protego
 from foidata import __version__
 from foidata.document import sha256_hex
 from foidata.fetch.cache import RawCache
+from foidata.fetch.guard import RefusedURL, UrlGuard
 from foidata.fetch.ratelimit import HostLimiter
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -43,6 +46,10 @@ class FetchSettings:
     max_wait: float = 120.0  # a Retry-After longer than this gives up instead of waiting
     max_bytes: int = 50 * 1024 * 1024
     obey_robots: bool = True
+    # `host:port` of hosts that may be on loopback or private addresses: the hosts the scrape was configured
+    # with (the scrape flow fills it from the source). None checks no addresses at all: the client used
+    # directly, on URLs its caller chose. Non-web schemes are refused either way.
+    allow_private: frozenset[str] | None = None
 
     @property
     def user_agent(self) -> str:
@@ -112,6 +119,7 @@ class Fetcher:
             follow_redirects=False,
             transport=self.transport,
         )
+        self.guard = UrlGuard(self.settings.allow_private)
         self._robots: dict[str, _Robots] = {}
         self._robots_lock = threading.Lock()
         self._seen_lock = threading.Lock()
@@ -132,7 +140,7 @@ class Fetcher:
 
     def get(self, url: str) -> Fetched:
         """GET `url` politely; conditional when it was fetched before and its bytes are cached."""
-        _check_scheme(url)
+        self._check_url(url, url)  # before robots.txt: a refused host is not contacted at all
         if self.settings.obey_robots:
             self._check_robots(url)
         fetched = self._get(url, conditional=True)
@@ -183,13 +191,21 @@ class Fetcher:
             response = self._with_retries(url, current, conditional)
             if response.status in REDIRECT_STATUSES:
                 target = urljoin(current, response.location or "")
-                if not target or urlsplit(target).netloc != urlsplit(url).netloc:
+                self._check_url(url, target)  # file://, or a private address: refused, whatever the host
+                if urlsplit(target).netloc != urlsplit(url).netloc:
                     raise FetchError(url, "offsite_redirect", f"redirects to another host ({target}); not followed")
-                _check_scheme(target)
                 current = target
                 continue
             return self._fetched(url, current, response, conditional)
         raise FetchError(url, "too_many_redirects", f"more than {MAX_REDIRECTS} redirects")
+
+    def _check_url(self, url: str, target: str) -> None:
+        """Refuse `target` (the URL asked for, or a redirect hop of it) when the guard does."""
+        try:
+            self.guard.check(target)
+        except RefusedURL as exc:
+            hop = "" if target == url else f"redirects to {target[:200]}: "
+            raise FetchError(url, "refused_url", f"not fetched: {hop}{exc.reason}") from exc
 
     def _fetched(self, url: str, final_url: str, response: _Response, conditional: bool) -> Fetched:
         now = dt.datetime.now(dt.UTC)
@@ -325,12 +341,6 @@ def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> floa
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return max((when - (now or dt.datetime.now(dt.UTC))).total_seconds(), 0.0)
-
-
-def _check_scheme(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise FetchError(url, "unsupported_url", "only http:// and https:// URLs are fetched")
 
 
 def _gave_up(status: int, tries: int) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PreformattedString, Tag
@@ -78,6 +78,10 @@ LINE_BLOCKS = frozenset(
 BLOCK_CHILDREN = ("p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "blockquote")
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:")
 MAX_COLSPAN = 50
+# Deeper nesting than this is a page built to exhaust parsers: refused, because every later step walks the
+# tree and 100,000 nested <div>s take seconds each. Old pages nest thousands of unclosed <font> tags and
+# are read: 10,000 deep reads in under a second.
+MAX_DEPTH = 10_000
 
 _WS_RE = re.compile(r"\s+")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
@@ -470,7 +474,10 @@ def _base_url(soup: BeautifulSoup, source: str) -> str | None:
     if isinstance(base, Tag):
         href = str(base["href"]).strip()
         if href:
-            return urljoin(source_base, href) if source_base else href
+            try:
+                return urljoin(source_base, href) if source_base else href
+            except ValueError:  # a <base href> urllib cannot split: the page's own address serves
+                return source_base
     return source_base
 
 
@@ -486,7 +493,11 @@ def collect_links(root: Tag, base: str | None) -> tuple[Link, ...]:
             image = anchor.find("img", alt=True)
             label = anchor.get("aria-label") or anchor.get("title") or (image.get("alt") if image else "")
             text = collapse(str(label or ""))
-        url = urljoin(base, href) if base else href
+        try:
+            url = urljoin(base, href) if base else href
+            urlsplit(url)
+        except ValueError:  # an href urllib cannot split ("https://[::1/x"): no link, and the page still read
+            continue
         links.setdefault((text, url), None)
     return tuple(Link(text=text, url=url) for text, url in links)
 
@@ -505,9 +516,26 @@ def find_title(root: Tag, soup: BeautifulSoup) -> str | None:
     return None
 
 
+def nesting_depth(root: Tag, limit: int) -> int:
+    """How deep elements nest under root, counted without recursion; stops counting once past `limit`."""
+    deepest = 0
+    stack: list[tuple[Tag, int]] = [(root, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+        stack.extend((child, depth + 1) for child in tag.contents if isinstance(child, Tag))
+    return deepest
+
+
 def read_html(data: bytes, source: str) -> Document:
     """Bytes of an HTML page -> `Document` (media type text/html)."""
-    soup = BeautifulSoup(decode_html(data), "lxml")
+    # NULs are dropped before parsing: the HTML parser turns each into U+FFFD, which splits the words and
+    # references around it ("FOI\ufffd 1234"); normalise_text drops them from text files the same way.
+    soup = BeautifulSoup(decode_html(data).replace("\x00", ""), "lxml")
+    if nesting_depth(soup, MAX_DEPTH) > MAX_DEPTH:
+        raise ReadError("too_deep", f"the HTML nests elements more than {MAX_DEPTH:,} deep; not read")
     base = _base_url(soup, source)
     remove_chrome(soup)
     root = choose_main(soup)

@@ -42,6 +42,7 @@ from foidata.readers.pdf_plumber import (
     short_reason,
     unique_char_ids,
 )
+from foidata.readers.pdf_streams import check_streams
 from foidata.readers.text import normalise_text
 
 __all__ = [
@@ -108,8 +109,12 @@ class _Plumber:
         return None if self._failed or self._pdf is None else self._pdf.pages[index]
 
     def close(self) -> None:
-        if self._pdf is not None:
+        if self._pdf is None:
+            return
+        try:
             self._pdf.close()
+        except Exception as exc:  # closing walks the damaged file's objects again; the text is already read
+            log.debug("pdfplumber failed to close the PDF: %s", short_reason(exc))
 
 
 @dataclass
@@ -298,6 +303,7 @@ def read_pdf(data: bytes, source: str, max_pages: int = DEFAULT_MAX_PAGES, *, oc
     `ocr`: True/False to switch OCR of scanned pages on or off; None (the default) follows FOIDATA_OCR.
     """
     wanted = ocr_engine.ocr_switched_on() if ocr is None else ocr
+    check_streams(data)  # a stream that would inflate to gigabytes is refused before pdfium inflates it
     with _PDFIUM_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pdf = _open(data)

@@ -1,9 +1,15 @@
 """Plain text: decode bytes robustly and normalise whitespace, so extractors see one kind of text.
 
-Decoding order: a BOM; a declared charset (HTML only); strict UTF-8; UTF-16 without a BOM; strict cp1252;
-charset-normalizer's best guess; cp1252 with replacement. cp1252 is tried before charset-normalizer on
-purpose: on short Windows-1252 text (a UK letter with "£450") charset-normalizer guesses cp932 or cp1250
-and turns "£" into "｣" or "Ł", and cp1252 is by far the commonest non-UTF-8 encoding of UK public bodies.
+Decoding order: a BOM; a declared charset (HTML only); strict UTF-8; UTF-16 without a BOM; mixed UTF-8 and
+cp1252; strict cp1252; charset-normalizer's best guess; cp1252 with replacement. cp1252 is tried before
+charset-normalizer on purpose: on short Windows-1252 text (a UK letter with "£450") charset-normalizer guesses
+cp932 or cp1250 and turns "£" into "｣" or "Ł", and cp1252 is by far the commonest non-UTF-8 encoding of UK
+public bodies.
+
+Mixed bytes are common where a page is pasted together from several systems (a UTF-8 template around a
+cp1252 database field): valid UTF-8 sequences stay UTF-8 and each byte that is not part of one is read as
+cp1252, so neither half turns into mojibake ("Â£450"). NUL bytes and other controls are dropped by
+`normalise_text`.
 """
 
 from __future__ import annotations
@@ -42,6 +48,41 @@ _CC_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")
 # Share of control characters (after decoding) above which the bytes are treated as binary junk.
 BINARY_CONTROL_RATIO = 0.10
+
+# A well-formed multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF).
+_UTF8_MULTIBYTE_RE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_CP1252_FALLBACK = "foidata-cp1252-fallback"
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes UTF-8 could not decode, read one by one as cp1252 (the five bytes
+    cp1252 leaves undefined as their Latin-1 code points, which normalise_text then drops as controls)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), exc.end
+
+
+codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
+
+
+def decode_mixed(data: bytes) -> str | None:
+    """UTF-8 with cp1252 for the bytes that are not UTF-8, when at least half the non-ASCII bytes form
+    well-formed multi-byte UTF-8 (else None: mostly another encoding, which the later steps read; a few
+    byte pairs of cp1252 or Shift-JIS text can look like UTF-8 by chance).
+
+    >>> decode_mixed("£450 and ".encode() + "café".encode("cp1252"))
+    '£450 and café'
+    """
+    utf8_bytes = sum(len(found) for found in _UTF8_MULTIBYTE_RE.findall(data))
+    if utf8_bytes == 0 or 2 * utf8_bytes < len(data) - len(data.translate(None, _HIGH_BYTES)):
+        return None
+    return data.decode("utf-8", errors=_CP1252_FALLBACK)
 
 
 def bom_encoding(data: bytes) -> tuple[str, int] | None:
@@ -95,6 +136,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     utf16 = looks_like_utf16(data)
     if utf16 is not None:
         return data.decode(utf16, errors="replace")
+    text = decode_mixed(data)
+    if text is not None:
+        return text
     text = _strict(data, "cp1252")
     if text is not None:
         return text
