@@ -245,7 +245,7 @@ def check_reference(text: str, ref: Reference) -> None:
         assert not re.match(r"(?:FOI|FOIA|EIR|FOIR|Ref|Reference|No|Number|Request)\.?[ \t]", ref.value, re.I)
 
 
-@fuzz(200)
+@fuzz(400)
 @given(texts)
 @example("")
 @example("PUB 1169\n15435\nAs sent to you last year under FOI 14548.")
@@ -278,7 +278,7 @@ def check_date(text: str, found: FoundDate) -> None:
     assert (found.role is None) == (found.strength == 0)
 
 
-@fuzz(200)
+@fuzz(400)
 @given(texts)
 @example("")
 @example("Received 1/1/0001 and answered 31/12/9999")
@@ -324,7 +324,7 @@ def check_exemption(text: str, exemption: Exemption) -> None:
         assert exemption.name == eir_name(exemption.provision)
 
 
-@fuzz(200)
+@fuzz(400)
 @given(texts)
 @example("")
 @example("Section 21 Information accessible to applicant by other means (1) applies")
@@ -422,7 +422,7 @@ def check_money(text: str, found: Money, *, scales: tuple[int, ...] = (1, 10**3,
         assert _APPROX_BEFORE.search(before), found
 
 
-@fuzz(200)
+@fuzz(400)
 @given(texts)
 @example("")
 @example("It cost £" + "9" * 30 + "m.")
@@ -457,7 +457,7 @@ def check_period(text: str, span: Span, period: str) -> None:
     assert period in (phrase_financial_year(span.text), normalise_period(span.text)), (span, period)
 
 
-@fuzz(150)
+@fuzz(300)
 @given(texts, st.integers(-5, 300), st.integers(-5, 300))
 def test_periods(text: str, a: int, b: int) -> None:
     for span, period in find_periods(text):
@@ -502,7 +502,7 @@ def test_fiscal_calendar(year: int, month: int) -> None:
 # ---- layout, questions, metadata, outcome, spend ---------------------------------------------------------------
 
 
-@fuzz(150)
+@fuzz(300)
 @given(texts, st.integers(-3, 400))
 def test_layout(text: str, pos: int) -> None:
     """Request span, header cells and sentences are offsets into the text; a header cell is trimmed text."""
@@ -523,7 +523,7 @@ def test_layout(text: str, pos: int) -> None:
         assert str(number) in text[q_start:q_end]
 
 
-@fuzz(150)
+@fuzz(300)
 @given(texts)
 def test_questions_and_metadata(text: str) -> None:
     assert 0 <= count_questions(text) <= MAX_QUESTIONS
@@ -648,7 +648,7 @@ def documents(draw: st.DrawFn) -> Document:
     return doc
 
 
-@fuzz(150)
+@fuzz(300)
 @given(documents())
 def test_extract_response(doc: Document) -> None:
     check_facts(doc, extract_response(doc))
