@@ -6,22 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-LETTER = """Our ref: FOI 12345
-Date of response: 3 March 2024
-
-Dear requester,
-The capital programme cost £6.8m in 2020/21. Some details are withheld under Section 43(2) of the Act.
-"""
-
-PAGE = """<!doctype html>
-<html><head><title>FOI 999 - Vehicle spending</title></head>
-<body><main><h1>FOI 999</h1><p>Spending on vehicles was £1,200 in 2022.</p></main></body></html>
-"""
-
-REPLY = """Reference: 2024/0042
-We do not hold the information you asked for.
-"""
+from tests_support import LETTER, PAGE, REPLY
 
 
 @pytest.fixture(scope="session", autouse=True)

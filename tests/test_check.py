@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from tests_support import LETTER, PAGE, REPLY
 
 from foidata.cli import cli
 from foidata.flows import run_ingest
@@ -37,19 +38,6 @@ from foidata.schemas import TABLES, arrow_schema
 
 # ---- the dataset and its damage -------------------------------------------------------------------------------
 
-LETTER = """Our ref: FOI 12345
-Date of response: 3 March 2024
-
-Dear requester,
-The capital programme cost £6.8m in 2020/21. Some details are withheld under Section 43(2) of the Act.
-"""
-PAGE = """<!doctype html>
-<html><head><title>FOI 999 - Vehicle spending</title></head>
-<body><main><h1>FOI 999</h1><p>Spending on vehicles was £1,200 in 2022.</p></main></body></html>
-"""
-REPLY = """Reference: 2024/0042
-We do not hold the information you asked for.
-"""
 
 
 @pytest.fixture(scope="module")

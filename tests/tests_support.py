@@ -8,6 +8,23 @@ from foidata.evaluate import facts_to_label
 from foidata.extractors.facts import ResponseFacts
 from foidata.extractors.periods import normalise_period
 
+# Three small responses the dataset tests ingest: a letter, an HTML page, a nil return.
+LETTER = """Our ref: FOI 12345
+Date of response: 3 March 2024
+
+Dear requester,
+The capital programme cost £6.8m in 2020/21. Some details are withheld under Section 43(2) of the Act.
+"""
+
+PAGE = """<!doctype html>
+<html><head><title>FOI 999 - Vehicle spending</title></head>
+<body><main><h1>FOI 999</h1><p>Spending on vehicles was £1,200 in 2022.</p></main></body></html>
+"""
+
+REPLY = """Reference: 2024/0042
+We do not hold the information you asked for.
+"""
+
 
 def comparable(label: dict[str, Any]) -> dict[str, Any]:
     """The fields foidata must get exactly right (names and subjects are free text, left out)."""
