@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -44,17 +45,24 @@ APPROXIMATE = (
 _NUMBER = r"\d{1,3}(?:,[ ]?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _UNIT = r"(?:(?P<unit>bn|mn|m|k)(?![a-z])|[ \t]?(?P<unit_word>billion|million|thousand)\b)"
 _UNIT2 = r"(?:(?P<unit2>bn|mn|m|k)(?![a-z])|[ \t]?(?P<unit2_word>billion|million|thousand)\b)"
+_APPROX_WORD = rf"(?P<approx>\b(?:{APPROXIMATE}))"
+# An amount printed with its currency: "£6.8m", "€1,200", "GBP 5k", "£2-3m".
 SYMBOL_AMOUNT = re.compile(
-    rf"(?:(?P<approx>\b(?:{APPROXIMATE}))[ \t]*)?"
     rf"(?P<cur>£|€|\$|\bGBP|\bEUR|\bUSD)[ \t]?(?P<num>{_NUMBER}){_UNIT}?"
     rf"(?:[ \t]?(?:-|–|to)[ \t]?(?:£|€|\$)?(?P<num2>{_NUMBER}){_UNIT2}?)?",
     re.IGNORECASE,
 )
+# An amount followed by its currency's name: "2.5 million pounds".
 WORD_AMOUNT = re.compile(
-    rf"(?:(?P<approx>\b(?:{APPROXIMATE}))[ \t]+)?(?<![\d,.£$€])(?P<num>{_NUMBER}){_UNIT}?[ \t]*"
-    r"(?P<cur>pounds?|sterling|euros|dollars)\b",
+    rf"(?<![\d,.£$€])(?P<num>{_NUMBER}){_UNIT}?[ \t]*(?P<cur>pounds?|sterling|euros|dollars)\b",
     re.IGNORECASE,
 )
+# The word that makes an amount approximate, right before it: "c£4.9m", "about £5", "over 2 million pounds".
+# Looked for behind each amount found: one regex with an optional leading word would try that word at every
+# position of the text, which made it the slowest step of the extraction.
+APPROX_BEFORE_SYMBOL = re.compile(rf"{_APPROX_WORD}[ \t]*\Z", re.IGNORECASE)
+APPROX_BEFORE_WORD = re.compile(rf"{_APPROX_WORD}[ \t]+\Z", re.IGNORECASE)
+APPROX_REACH = 120  # characters looked back for that word and the spaces after it
 PENCE = re.compile(rf"(?<![\d,.£$€])(?P<num>{_NUMBER})[ \t]?(?:p|pence)\b(?![.\d])")
 # A header cell that gives the currency (and unit) for the bare figures below it.
 UNIT_HEADER = re.compile(
@@ -108,10 +116,22 @@ def _cents(value: Decimal) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
+def _approximated(
+    pattern: re.Pattern[str], before: re.Pattern[str], text: str
+) -> Iterator[tuple[re.Match[str], re.Match[str] | None]]:
+    """Each match of `pattern`, with the approximation word printed just before it (not inside the previous
+    match), if any."""
+    previous_end = 0
+    for m in pattern.finditer(text):
+        approx = before.search(text, max(previous_end, m.start() - APPROX_REACH), m.start())
+        yield m, approx
+        previous_end = m.end()
+
+
 def find_amounts(text: str) -> list[Money]:
     """Amounts printed with a currency, in order, without subject or period."""
     found: list[Money] = []
-    for m in SYMBOL_AMOUNT.finditer(text):
+    for m, approx in _approximated(SYMBOL_AMOUNT, APPROX_BEFORE_SYMBOL, text):
         num = parse_number(m.group("num"))
         if num is None or re.fullmatch(r"'?0+s?", m.group("num")):
             continue  # "£000s" is a unit heading, not an amount
@@ -127,37 +147,38 @@ def find_amounts(text: str) -> list[Money]:
         cents = _cents(amount)
         if cents is None:
             continue
-        start = m.start("approx") if m.group("approx") and m.end("approx") == m.start("cur") else m.start("cur")
+        start = approx.start("approx") if approx and approx.end("approx") == m.start() else m.start()
         found.append(
             Money(
                 amount=cents,
                 currency=CURRENCY[m.group("cur").lower()],
-                approximate=bool(m.group("approx")),
+                approximate=approx is not None,
                 span=Span(start, m.end(), text[start : m.end()]),
                 amount_high=_cents(amount_high) if amount_high is not None else None,
             )
         )
     taken = [(f.span.start, f.span.end) for f in found]
-    for pattern in (WORD_AMOUNT, PENCE):
-        for m in pattern.finditer(text):
-            if any(a <= m.start("num") < b for a, b in taken):
-                continue
-            num = parse_number(m.group("num"))
-            if num is None:
-                continue
-            if pattern is PENCE:
-                amount, currency, approx = num / 100, "GBP", False
-            else:
-                amount = num * _scale(m.group("unit") or m.group("unit_word"))
-                currency, approx = CURRENCY[m.group("cur").lower()], bool(m.group("approx"))
-            cents = _cents(amount)
-            if cents is None:
-                continue
-            found.append(
-                Money(cents, currency, approx, Span(m.start("num"), m.end(), text[m.start("num") : m.end()]))
-            )
+    for m, approx in _approximated(WORD_AMOUNT, APPROX_BEFORE_WORD, text):
+        if not any(a <= m.start("num") < b for a, b in taken):
+            _add_word_amount(found, text, m, approx is not None, pence=False)
+    for m in PENCE.finditer(text):
+        if not any(a <= m.start("num") < b for a, b in taken):
+            _add_word_amount(found, text, m, False, pence=True)
     found.sort(key=lambda f: f.span.start)
     return found
+
+
+def _add_word_amount(found: list[Money], text: str, m: re.Match[str], approx: bool, pence: bool) -> None:
+    num = parse_number(m.group("num"))
+    if num is None:
+        return
+    if pence:
+        amount, currency = num / 100, "GBP"
+    else:
+        amount, currency = num * _scale(m.group("unit") or m.group("unit_word")), CURRENCY[m.group("cur").lower()]
+    cents = _cents(amount)
+    if cents is not None:
+        found.append(Money(cents, currency, approx, Span(m.start("num"), m.end(), text[m.start("num") : m.end()])))
 
 
 # ---- context: lines, sentences, tables -------------------------------------------------------------

@@ -70,19 +70,24 @@ def one_shot() -> Iterator[None]:
 # re-running a batch, and a rerun is cheap to skip anyway (unchanged documents are skipped by their hash).
 
 
+# Plans, batches and results go in and out of tasks Sealed: Prefect walks every parameter and return value
+# looking for futures, and a plan of 50,000 files (or a batch's error rows) is walked in the flow's thread
+# while the workers wait for their next batch.
+
+
 @task(name="plan", cache_policy=NO_CACHE)
-def plan_task(paths: list[str], out_dir: str, batch_size: int) -> IngestPlan:
-    return plan_ingest(paths, out_dir, batch_size)
+def plan_task(paths: list[str], out_dir: str, batch_size: int) -> Sealed[IngestPlan]:
+    return Sealed(plan_ingest(paths, out_dir, batch_size))
 
 
 @task(name="process-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
-def process_batch_task(batch: Batch, workers: int) -> BatchResult:
+def process_batch_task(batch: Sealed[Batch], workers: int) -> Sealed[BatchResult]:
     # process_batch turns bad documents into error rows, so a retry only happens after a crash of the
     # process's own making (MemoryError, a bug): one more try is cheap because the batch is pure.
     if workers <= 1:  # in this process: the local runner with one worker, or a Dask worker
         check_can_start_children()
-        return process_batch(batch)
-    return pool(workers).submit(process_batch, batch).result()  # this thread waits; a process works
+        return Sealed(process_batch(batch.value))
+    return Sealed(pool(workers).submit(process_batch, batch.value).result())  # this thread waits; a process works
 
 
 @task(name="commit", cache_policy=NO_CACHE)
@@ -98,10 +103,9 @@ def ingest_flow(
     core); returns what was done."""
     workers = workers or default_workers()
     plan = plan_task.submit(paths, out_dir, batch_size).result()
-    futures = process_batch_task.map(plan.batches, unmapped(workers))
-    results = [future.result() for future in futures]
-    # Sealed: Prefect would otherwise walk every row of every result looking for futures to resolve.
-    summary = commit_task.submit(Sealed(plan), Sealed(results))
+    futures = process_batch_task.map([Sealed(batch) for batch in plan.value.batches], unmapped(workers))
+    results = [future.result().value for future in futures]
+    summary = commit_task.submit(plan, Sealed(results))
     return summary.result()
 
 

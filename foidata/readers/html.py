@@ -4,6 +4,10 @@ The text is rendered the way extractors expect: one block (paragraph, heading, l
 line, inline whitespace collapsed, at most one blank line in a row, `<ol>` items numbered ("1. ", "a. "),
 `<ul>` items dashed ("- "), and each table row on one line as `| cell | cell |`. Site chrome (scripts, menus,
 cookie banners, breadcrumbs, quick-exit buttons, share links, headers and footers) is removed first.
+
+Pages are parsed by lxml's HTML parser (libxml2) and walked as lxml elements: the same parser BeautifulSoup's "lxml"
+builder drives, without building a second tree in Python, which made reading a page 4-5x slower. (The
+scrapers in `foidata.sources` keep BeautifulSoup for their site selectors.)
 """
 
 from __future__ import annotations
@@ -11,14 +15,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
-from bs4.element import NavigableString, PreformattedString, Tag
+from cssselect import HTMLTranslator
+from lxml import etree
 
 from foidata.document import MEDIA_HTML, Document, Link, Table, sha256_hex
 from foidata.readers.errors import ReadError
 from foidata.readers.text import bom_encoding, decode_bytes, normalise_text
+
+# An lxml element; lxml ships no type information.
+Element = Any
 
 # Elements never rendered, wherever they are.
 DROP_TAGS = (
@@ -62,6 +70,7 @@ MAIN_SELECTORS: tuple[tuple[str, float], ...] = (
     (".content", 0.25),
 )
 MIN_MAIN_CHARS = 25
+CONTENT_IDS = frozenset({"content", "main-content", "maincontent"})
 
 # Blocks separated from their neighbours by a blank line (inside a list item: by a line break only).
 PARAGRAPH_BLOCKS = frozenset(
@@ -78,15 +87,21 @@ LINE_BLOCKS = frozenset(
 BLOCK_CHILDREN = ("p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "blockquote")
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:")
 MAX_COLSPAN = 50
-# Deeper nesting than this is a page built to exhaust parsers: refused, because every later step walks the
-# tree and 100,000 nested <div>s take seconds each. Old pages nest thousands of unclosed <font> tags and
-# are read: 10,000 deep reads in under a second.
-MAX_DEPTH = 10_000
+# Deeper nesting than this is a page built to exhaust parsers, refused: libxml2 stops there itself (with
+# huge_tree), losing the rest of the page, and the same limit is checked here for builds that go on. Old
+# pages that get there on thousands of unclosed <font> tags are parsed again with their inline formatting
+# tags unwrapped, which changes none of their text.
+MAX_DEPTH = 2_048
+INLINE_FORMATTING_TAGS = ("font", "span", "b", "i", "u", "em", "strong", "small", "big", "s", "strike", "tt")
 
-_WS_RE = re.compile(r"\s+")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 _XML_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_:.\-]+)""", re.I)
 _SPLIT_RE = re.compile(r"[^a-z0-9]+")
+_INLINE_TAG_RE = re.compile(rf"</?(?:{'|'.join(INLINE_FORMATTING_TAGS)})(?:\s[^>]*)?/?>", re.I)
+_MAIN_XPATHS = tuple(
+    (etree.XPath(HTMLTranslator().css_to_xpath(selector, prefix="descendant::")), share)
+    for selector, share in MAIN_SELECTORS
+)
 
 
 def collapse(text: str) -> str:
@@ -116,22 +131,61 @@ def decode_html(data: bytes) -> str:
     return decode_bytes(data, declared=declared_charset(data))
 
 
+# --- tree helpers ------------------------------------------------------------------------------------------
+
+
+def _tag(node: Element) -> str | None:
+    """The element's name; None for comments and processing instructions (their tag is not a string)."""
+    tag = node.tag
+    return tag if isinstance(tag, str) else None
+
+
+def _children(el: Element) -> list[Element]:
+    return [child for child in el if isinstance(child.tag, str)]
+
+
+def _text(el: Element, separator: str = "") -> str:
+    """All text under el (not its tail), the pieces joined by `separator`, like BeautifulSoup's get_text."""
+    return separator.join(el.itertext())
+
+
+def _nearest_table(el: Element) -> Element | None:
+    return next(el.iterancestors("table"), None)
+
+
+def _drop(el: Element) -> None:
+    """Remove el and everything under it, keeping its tail (the text after it) in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
+def _get(el: Element, name: str) -> str | None:
+    value = el.get(name)
+    return value if isinstance(value, str) else None
+
+
 # --- cleaning -------------------------------------------------------------------------------------------
 
 
-def _attr_text(tag: Tag) -> str:
-    raw_classes = tag.get("class")
-    classes: list[str] = [raw_classes] if isinstance(raw_classes, str) else list(raw_classes or ())
-    values = [tag.get("id"), *classes, tag.get("aria-label")]
-    return " ".join(v for v in values if isinstance(v, str)).lower()
+def _attr_text(el: Element) -> str:
+    values = [_get(el, "id"), " ".join((_get(el, "class") or "").split()), _get(el, "aria-label")]
+    return " ".join(v for v in values if v).lower()
 
 
-def _is_chrome(tag: Tag) -> bool:
+def _is_chrome(el: Element) -> bool:
     """True when id/class/role/aria-label mark the element as site chrome (banner, menu, search, ...)."""
-    role = tag.get("role")
-    if isinstance(role, str) and role.strip().lower() in DROP_ROLES:
+    role = _get(el, "role")
+    if role is not None and role.strip().lower() in DROP_ROLES:
         return True
-    attrs = _attr_text(tag)
+    attrs = _attr_text(el)
     if not attrs:
         return False
     if any(fragment in attrs for fragment in CHROME_SUBSTRINGS):
@@ -142,81 +196,105 @@ def _is_chrome(tag: Tag) -> bool:
     return bool(tokens & CHROME_TOKENS)
 
 
-def _is_hidden(tag: Tag) -> bool:
-    if tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).lower() == "true":
+def _is_hidden(el: Element) -> bool:
+    if "hidden" in el.attrib or (_get(el, "aria-hidden") or "").lower() == "true":
         return True
-    style = str(tag.get("style", "")).replace(" ", "").lower()
+    style = (_get(el, "style") or "").replace(" ", "").lower()
     return "display:none" in style or "visibility:hidden" in style
 
 
-def _holds_content(tag: Tag, headings: bool = True) -> bool:
-    """True for elements that are, or wrap, the page's main content: never dropped as chrome.
-
-    With `headings`, an element holding an <h1> counts too (a page-level <header> with the site's logo in
-    an <h1> does not, so it is called with headings=False).
-    """
-    landmarks = ["main", "article", "h1"] if headings else ["main", "article"]
-    if tag.name in ("html", "body", *landmarks) or tag.get("role") == "main":
-        return True
-    if tag.get("id") in ("content", "main-content", "maincontent"):
-        return True
-    return (
-        tag.find(landmarks) is not None
-        or tag.find(True, attrs={"role": "main"}) is not None
-        or tag.find(id=["content", "main-content", "maincontent"]) is not None
-    )
+def _is_main_landmark(el: Element) -> bool:
+    return el.tag in ("main", "article") or el.get("role") == "main" or el.get("id") in CONTENT_IDS
 
 
-def _text_chars(tag: Tag) -> int:
-    """Non-whitespace characters of text under tag."""
-    return sum(len(word) for word in tag.get_text(" ").split())
+@dataclass
+class _ContentHolders:
+    """Elements that are or wrap the page's main content (<main>, <article>, role=main, #content), and those
+    that are or wrap an <h1>: found in one pass, before anything is dropped, because an element is judged
+    while its own subtree is still whole."""
+
+    main: set[Element] = field(default_factory=set)
+    heading: set[Element] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, root: Element) -> _ContentHolders:
+        holders = cls()
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            if _is_main_landmark(el):
+                holders._mark(el, holders.main)
+            if el.tag == "h1":
+                holders._mark(el, holders.heading)
+        return holders
+
+    @staticmethod
+    def _mark(el: Element, marked: set[Element]) -> None:
+        while el is not None and el not in marked:
+            marked.add(el)
+            el = el.getparent()
+
+    def holds(self, el: Element, headings: bool = True) -> bool:
+        """True for elements that are, or wrap, the page's main content: never dropped as chrome.
+
+        With `headings`, an element holding an <h1> counts too (a page-level <header> with the site's logo in
+        an <h1> does not, so it is asked with headings=False).
+        """
+        return el.tag in ("html", "body") or el in self.main or (headings and el in self.heading)
 
 
-def _walk_removing(root: Tag, should_drop: Callable[[Tag, bool], bool]) -> None:
-    """Visit every element once (iteratively), dropping those `should_drop(tag, inside_content)` picks."""
-    stack: list[tuple[Tag, bool]] = [(root, False)]
+def _text_chars(el: Element) -> int:
+    """Non-whitespace characters of text under el."""
+    return sum(len(word) for word in _text(el, " ").split())
+
+
+def _walk_removing(root: Element, should_drop: Callable[[Element, bool], bool]) -> None:
+    """Visit every element once (iteratively), dropping those `should_drop(el, inside_content)` picks."""
+    stack: list[tuple[Element, bool]] = [(root, False)]
     while stack:
-        tag, inside = stack.pop()
-        if tag is not root and should_drop(tag, inside):
-            tag.decompose()
+        el, inside = stack.pop()
+        if el is not root and should_drop(el, inside):
+            _drop(el)
             continue
-        inside = inside or tag.name in CONTENT_ANCESTORS or tag.get("role") == "main"
-        stack.extend((child, inside) for child in tag.contents if isinstance(child, Tag))
+        inside = inside or el.tag in CONTENT_ANCESTORS or el.get("role") == "main"
+        stack.extend((child, inside) for child in _children(el))
 
 
-def remove_chrome(soup: BeautifulSoup) -> None:
+def remove_chrome(root: Element) -> None:
     """Remove scripts, hidden elements and site chrome in place.
 
     An element marked as chrome is kept when it wraps the main content (<main>, <article>, an <h1>,
     #content) or most of the page's text: ASP.NET pages wrap everything in one <form>, and modal
     scripts set aria-hidden on the whole page while a cookie dialog is open.
     """
-    _walk_removing(soup, lambda tag, inside: tag.name in DROP_TAGS)
-    page_chars = _text_chars(soup)
+    for el in list(root.iterdescendants(*DROP_TAGS)):
+        _drop(el)
+    page_chars = _text_chars(root)
+    holders = _ContentHolders.of(root)
 
-    def wraps_content(tag: Tag, headings: bool = True) -> bool:
-        return _holds_content(tag, headings) or _text_chars(tag) > MAX_CHROME_SHARE * page_chars
+    def wraps_content(el: Element, headings: bool = True) -> bool:
+        return holders.holds(el, headings) or _text_chars(el) > MAX_CHROME_SHARE * page_chars
 
-    def should_drop(tag: Tag, inside: bool) -> bool:
-        if tag.name in SECTIONING_TAGS:
-            return not inside and not wraps_content(tag, headings=False)
-        chrome = tag.name in GUARDED_DROP_TAGS or _is_hidden(tag) or _is_chrome(tag)
-        return chrome and not wraps_content(tag)
+    def should_drop(el: Element, inside: bool) -> bool:
+        if el.tag in SECTIONING_TAGS:
+            return not inside and not wraps_content(el, headings=False)
+        chrome = el.tag in GUARDED_DROP_TAGS or _is_hidden(el) or _is_chrome(el)
+        return chrome and not wraps_content(el)
 
-    _walk_removing(soup, should_drop)
+    _walk_removing(root, should_drop)
 
 
-def choose_main(soup: BeautifulSoup) -> Tag | None:
+def choose_main(root: Element) -> Element:
     """The element holding the main content; <body> (or the whole document) when nothing fits."""
-    body = soup.body or soup.find("html")
-    if not isinstance(body, Tag):
-        return None
-    page_chars = len(collapse(body.get_text(" ")))
-    for selector, min_share in MAIN_SELECTORS:
-        best: Tag | None = None
+    body = root.find("body")
+    if body is None:
+        body = root
+    page_chars = len(collapse(_text(body, " ")))
+    for xpath, min_share in _MAIN_XPATHS:
+        best: Element | None = None
         best_chars = -1
-        for candidate in body.select(selector):
-            chars = len(collapse(candidate.get_text(" ")))
+        for candidate in xpath(body):
+            chars = len(collapse(_text(candidate, " ")))
             if chars > best_chars:
                 best, best_chars = candidate, chars
         if best is not None and best_chars >= max(MIN_MAIN_CHARS, min_share * page_chars):
@@ -261,10 +339,10 @@ def list_marker(number: int, style: str) -> str:
     return (text.upper() if style.isupper() else text) + ". "
 
 
-def _int_attr(tag: Tag, name: str) -> int | None:
-    value = tag.get(name)
+def _int_attr(el: Element, name: str) -> int | None:
+    value = _get(el, name)
     try:
-        return int(str(value).strip()) if value is not None else None
+        return int(value.strip()) if value is not None else None
     except ValueError:
         return None
 
@@ -277,18 +355,25 @@ class _ListState:
     step: int = 1
 
 
-def _own_rows(table: Tag) -> list[Tag]:
-    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+def _own_rows(table: Element) -> list[Element]:
+    return [tr for tr in table.iterdescendants("tr") if _nearest_table(tr) is table]
 
 
-def _is_layout_table(table: Tag, rows: list[Tag]) -> bool:
+def _cells(tr: Element) -> list[Element]:
+    return [cell for cell in tr if cell.tag in ("td", "th")]
+
+
+def _is_layout_table(table: Element, rows: list[Element]) -> bool:
     """Tables used for page layout or as a text box are rendered as blocks, not as data rows."""
-    if str(table.get("role", "")).lower() in ("presentation", "none"):
+    if (_get(table, "role") or "").lower() in ("presentation", "none"):
         return True
-    if table.find("table") is not None:
+    if next(table.iterdescendants("table"), None) is not None:
         return True
-    one_column = all(len(tr.find_all(["td", "th"], recursive=False)) <= 1 for tr in rows)
-    return one_column and table.find(BLOCK_CHILDREN) is not None
+    one_column = all(len(_cells(tr)) <= 1 for tr in rows)
+    return one_column and next(table.iterdescendants(*BLOCK_CHILDREN), None) is not None
+
+
+_ENTER, _LEAVE, _TEXT = 0, 1, 2
 
 
 @dataclass
@@ -305,7 +390,8 @@ class _Renderer:
 
     # line assembly
     def newline(self) -> None:
-        line = " ".join("".join(self.parts).split())
+        # Normalised once a line, not once a text node: the same characters, a fraction of the calls.
+        line = " ".join(normalise_text("".join(self.parts)).split())
         self.parts = []
         if not line:
             return
@@ -330,27 +416,30 @@ class _Renderer:
             self.newline()
 
     # walking
-    def render(self, root: Tag) -> list[str]:
-        stack: list[tuple[bool, Tag | NavigableString]] = [(True, root)]
+    def render(self, root: Element) -> list[str]:
+        # (what, node): an element to open or close, or a text (an element's text or a child's tail).
+        stack: list[tuple[int, Any]] = [(_ENTER, root)]
         while stack:
-            entering, node = stack.pop()
-            if isinstance(node, NavigableString):
-                if not isinstance(node, PreformattedString):
-                    self.parts.append(_WS_RE.sub(" ", normalise_text(str(node))))
-                continue
-            if not entering:
+            what, node = stack.pop()
+            if what == _TEXT:
+                self.parts.append(node)
+            elif what == _LEAVE:
                 self.leave(node)
-                continue
-            if self.enter(node):
-                stack.append((False, node))
-                stack.extend((True, child) for child in reversed(node.contents)
-                             if isinstance(child, (Tag, NavigableString)))
+            elif self.enter(node):
+                stack.append((_LEAVE, node))
+                for child in reversed(node):
+                    if child.tail:
+                        stack.append((_TEXT, child.tail))
+                    if isinstance(child.tag, str):  # comments and processing instructions: only the tail
+                        stack.append((_ENTER, child))
+                if node.text:
+                    stack.append((_TEXT, node.text))
         self.newline()
         return self.lines
 
-    def enter(self, tag: Tag) -> bool:
+    def enter(self, el: Element) -> bool:
         """Open an element; False when it was rendered whole (table, pre) and has no children to walk."""
-        name = tag.name
+        name = el.tag
         if name in ("head", "title"):
             return False
         if name == "br":
@@ -358,33 +447,33 @@ class _Renderer:
             return False
         if name == "pre":
             self.block_edge(name)
-            self.render_pre(tag)
+            self.render_pre(el)
             self.block_edge(name)
             return False
         if name == "table":
-            rows = _own_rows(tag)
-            if not _is_layout_table(tag, rows):
+            rows = _own_rows(el)
+            if not _is_layout_table(el, rows):
                 self.block_edge(name)
-                self.render_table(tag, rows)
+                self.render_table(el, rows)
                 self.block_edge(name)
                 return False
             self.newline()
             return True
         if name in ("ol", "ul"):
             self.block_edge(name)
-            self.lists.append(self.list_state(tag))
+            self.lists.append(self.list_state(el))
         elif name == "li":
             self.newline()
             self.li_depth += 1
-            self.prefix = self.li_marker(tag)
+            self.prefix = self.li_marker(el)
         elif name in PARAGRAPH_BLOCKS:
             self.block_edge(name)
         elif name in LINE_BLOCKS:
             self.newline()
         return True
 
-    def leave(self, tag: Tag) -> None:
-        name = tag.name
+    def leave(self, el: Element) -> None:
+        name = el.tag
         if name in ("ol", "ul"):
             if self.lists:
                 self.lists.pop()
@@ -401,29 +490,28 @@ class _Renderer:
             self.newline()
 
     @staticmethod
-    def list_state(tag: Tag) -> _ListState:
-        if tag.name == "ul":
+    def list_state(el: Element) -> _ListState:
+        if el.tag == "ul":
             return _ListState(ordered=False)
-        style = str(tag.get("type", "1")).strip() or "1"
-        if tag.has_attr("reversed"):
-            count = len(tag.find_all("li", recursive=False))
-            start = _int_attr(tag, "start")
+        style = (_get(el, "type") or "1").strip() or "1"
+        start = _int_attr(el, "start")
+        if "reversed" in el.attrib:
+            count = sum(1 for child in el if child.tag == "li")
             return _ListState(True, style, start if start is not None else count, -1)
-        start = _int_attr(tag, "start")
         return _ListState(True, style, start if start is not None else 1, 1)
 
-    def li_marker(self, tag: Tag) -> str:
+    def li_marker(self, el: Element) -> str:
         if not self.lists or not self.lists[-1].ordered:
             return "- "
         state = self.lists[-1]
-        value = _int_attr(tag, "value")
+        value = _int_attr(el, "value")
         number = value if value is not None else state.next_number
         state.next_number = number + state.step
         return list_marker(number, state.style)
 
-    def render_pre(self, tag: Tag) -> None:
+    def render_pre(self, el: Element) -> None:
         self.newline()
-        raw = normalise_text(tag.get_text()).expandtabs(4).strip("\n")
+        raw = normalise_text(_text(el)).expandtabs(4).strip("\n")
         blank_run = False
         for line in raw.split("\n"):
             line = line.rstrip()
@@ -435,16 +523,16 @@ class _Renderer:
                 blank_run = False
             self._append(line)
 
-    def render_table(self, table: Tag, rows: list[Tag]) -> None:
-        caption = table.find("caption")
-        if isinstance(caption, Tag) and caption.find_parent("table") is table:
-            text = collapse(caption.get_text(" "))
+    def render_table(self, table: Element, rows: list[Element]) -> None:
+        caption = next(table.iterdescendants("caption"), None)
+        if caption is not None and _nearest_table(caption) is table:
+            text = collapse(_text(caption, " "))
             if text:
                 self._append(text)
         cell_rows: list[tuple[str, ...]] = []
         for tr in rows:
             cells: list[str] = []
-            for cell in tr.find_all(["td", "th"], recursive=False):
+            for cell in _cells(tr):
                 cells.append(cell_text(cell))
                 span = _int_attr(cell, "colspan") or 1
                 cells.extend([""] * (min(span, MAX_COLSPAN) - 1))
@@ -455,12 +543,12 @@ class _Renderer:
             self.tables.append(Table(rows=tuple(cell_rows)))
 
 
-def cell_text(cell: Tag) -> str:
+def cell_text(cell: Element) -> str:
     """A table cell's text flattened to one line."""
     return " ".join(line for line in _Renderer().render(cell) if line)
 
 
-def render_lines(root: Tag, tables: list[Table] | None = None) -> str:
+def render_lines(root: Element, tables: list[Table] | None = None) -> str:
     """Line-oriented text of an element (see the module docstring)."""
     return "\n".join(_Renderer(tables=tables).render(root)).strip()
 
@@ -468,11 +556,11 @@ def render_lines(root: Tag, tables: list[Table] | None = None) -> str:
 # --- links and title -------------------------------------------------------------------------------------
 
 
-def _base_url(soup: BeautifulSoup, source: str) -> str | None:
+def _base_url(root: Element, source: str) -> str | None:
     source_base = source if source.lower().startswith(("http://", "https://")) else None
-    base = soup.find("base", href=True)
-    if isinstance(base, Tag):
-        href = str(base["href"]).strip()
+    base = next((el for el in root.iter("base") if _get(el, "href") is not None), None)
+    if base is not None:
+        href = (_get(base, "href") or "").strip()
         if href:
             try:
                 return urljoin(source_base, href) if source_base else href
@@ -481,18 +569,19 @@ def _base_url(soup: BeautifulSoup, source: str) -> str | None:
     return source_base
 
 
-def collect_links(root: Tag, base: str | None) -> tuple[Link, ...]:
+def collect_links(root: Element, base: str | None) -> tuple[Link, ...]:
     """Every <a href> under root as Link(text, url), resolved against base; no javascript:/mailto:/#."""
     links: dict[tuple[str, str], None] = {}
-    for anchor in root.find_all("a", href=True):
-        href = "".join(str(anchor["href"]).split())
+    for anchor in root.iterdescendants("a"):
+        raw = _get(anchor, "href")
+        href = "".join(raw.split()) if raw is not None else ""
         if not href or href.startswith("#") or href.lower().startswith(SKIPPED_SCHEMES):
             continue
-        text = collapse(anchor.get_text())
+        text = collapse(_text(anchor))
         if not text:
-            image = anchor.find("img", alt=True)
-            label = anchor.get("aria-label") or anchor.get("title") or (image.get("alt") if image else "")
-            text = collapse(str(label or ""))
+            image = next((img for img in anchor.iterdescendants("img") if _get(img, "alt") is not None), None)
+            alt = _get(image, "alt") if image is not None else None
+            text = collapse(_get(anchor, "aria-label") or _get(anchor, "title") or alt or "")
         try:
             url = urljoin(base, href) if base else href
             urlsplit(url)
@@ -502,47 +591,73 @@ def collect_links(root: Tag, base: str | None) -> tuple[Link, ...]:
     return tuple(Link(text=text, url=url) for text, url in links)
 
 
-def find_title(root: Tag, soup: BeautifulSoup) -> str | None:
+def find_title(main: Element, root: Element) -> str | None:
     """The main <h1> text, else the <title> text, else None."""
-    for heading in root.find_all("h1"):
-        text = collapse(heading.get_text(" "))
+    for heading in main.iterdescendants("h1"):
+        text = collapse(_text(heading, " "))
         if text:
             return text
-    title = soup.find("title")
-    if isinstance(title, Tag):
-        text = collapse(title.get_text(" "))
+    title = next(root.iter("title"), None)
+    if title is not None:
+        text = collapse(_text(title, " "))
         if text:
             return text
     return None
 
 
-def nesting_depth(root: Tag, limit: int) -> int:
-    """How deep elements nest under root, counted without recursion; stops counting once past `limit`."""
-    deepest = 0
-    stack: list[tuple[Tag, int]] = [(root, 0)]
-    while stack:
-        tag, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            break
-        stack.extend((child, depth + 1) for child in tag.contents if isinstance(child, Tag))
+def nesting_depth(root: Element, limit: int) -> int:
+    """How deep elements nest from root (root itself is 1), counted without recursion; stops counting once
+    past `limit`."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        if event == "end":
+            depth -= 1
+            continue
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                break
     return deepest
+
+
+# --- parsing ---------------------------------------------------------------------------------------------
+
+
+def _parse(markup: str) -> Element | None:
+    """The page's <html> element; None when libxml2 stopped at its nesting limit (the rest of the page would be
+    lost). Raises ReadError when there is nothing to parse."""
+    # Plain lxml elements, not lxml.html's: its element classes are looked up in Python for every element.
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    root = etree.fromstring(markup.encode("utf-8", "replace"), parser)
+    if root is None:
+        raise ReadError("empty", "the HTML page has no <body> content")
+    stopped = any(e.type_name == "ERR_RESOURCE_LIMIT" and "depth" in e.message.lower() for e in parser.error_log)
+    return None if stopped or nesting_depth(root, MAX_DEPTH) > MAX_DEPTH else root
+
+
+def parse_html(markup: str) -> Element:
+    """Parse a page; one nested too deep on unclosed inline tags (<font> thousands deep on old pages) is parsed
+    again with those tags unwrapped. Deeper block nesting is refused (ReadError too_deep)."""
+    # NULs are dropped before parsing: the HTML parser turns each into U+FFFD, which splits the words and
+    # references around it ("FOI\ufffd 1234"); normalise_text drops them from text files the same way.
+    markup = markup.replace("\x00", "")
+    root = _parse(markup)
+    if root is None:
+        root = _parse(_INLINE_TAG_RE.sub("", markup))
+    if root is None:
+        raise ReadError("too_deep", f"the HTML nests elements more than {MAX_DEPTH:,} deep; not read")
+    return root
 
 
 def read_html(data: bytes, source: str) -> Document:
     """Bytes of an HTML page -> `Document` (media type text/html)."""
-    # NULs are dropped before parsing: the HTML parser turns each into U+FFFD, which splits the words and
-    # references around it ("FOI\ufffd 1234"); normalise_text drops them from text files the same way.
-    soup = BeautifulSoup(decode_html(data).replace("\x00", ""), "lxml")
-    if nesting_depth(soup, MAX_DEPTH) > MAX_DEPTH:
-        raise ReadError("too_deep", f"the HTML nests elements more than {MAX_DEPTH:,} deep; not read")
-    base = _base_url(soup, source)
-    remove_chrome(soup)
-    root = choose_main(soup)
-    if root is None:
-        raise ReadError("empty", "the HTML page has no <body> content")
+    root = parse_html(decode_html(data))
+    base = _base_url(root, source)
+    remove_chrome(root)
+    main = choose_main(root)
     tables: list[Table] = []
-    text = render_lines(root, tables)
+    text = render_lines(main, tables)
     if not text:
         raise ReadError("empty", "the HTML page has no visible text after removing menus and banners")
     return Document(
@@ -550,7 +665,7 @@ def read_html(data: bytes, source: str) -> Document:
         content_sha256=sha256_hex(data),
         media_type=MEDIA_HTML,
         text=text,
-        title=find_title(root, soup),
+        title=find_title(main, root),
         tables=tuple(tables),
-        links=collect_links(root, base),
+        links=collect_links(main, base),
     )

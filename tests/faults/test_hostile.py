@@ -8,8 +8,8 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import lxml.html
 import pytest
-from bs4 import BeautifulSoup
 from faultkit.hostile import (
     HostileRun,
     Outcome,
@@ -21,10 +21,11 @@ from faultkit.hostile import (
 )
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml import etree
 
 from foidata.fetch import Fetcher, FetchError, FetchSettings, RefusedURL, UrlGuard, hosts_of, is_public
 from foidata.fetch.guard import host_key
-from foidata.readers import ReadError, pdf_streams
+from foidata.readers import ReadError, pdf_streams, read_bytes
 from foidata.readers.html import nesting_depth
 from foidata.readers.text import decode_bytes, decode_mixed
 
@@ -182,10 +183,23 @@ def test_image_streams_and_damaged_streams_are_not_counted(monkeypatch: pytest.M
 
 
 def test_nesting_depth_is_counted_without_recursion_and_stops_past_the_limit() -> None:
-    soup = BeautifulSoup("<div>" * 5000 + "x" + "</div>" * 5000, "lxml")
-    assert nesting_depth(soup, 100_000) >= 5000
-    assert nesting_depth(soup, 10) == 11
-    assert nesting_depth(BeautifulSoup("<p>a</p><p>b</p>", "lxml"), 10) == 3  # html > body > p
+    root = deepest = etree.Element("html")
+    for _ in range(50_000):  # deeper than any parser builds, and than Python's recursion limit
+        deepest = etree.SubElement(deepest, "div")
+    assert nesting_depth(root, 100_000) == 50_001
+    assert nesting_depth(root, 10) == 11
+    assert nesting_depth(lxml.html.document_fromstring("<p>a</p><p>b</p>"), 10) == 3  # html > body > p
+
+
+def test_html_past_the_parsers_depth_limit_is_refused_or_read_without_inline_tags() -> None:
+    blocks = b"<html><body>" + b"<div>" * 5000 + b"FOI 2024/0200" + b"</div>" * 5000 + b"</body></html>"
+    with pytest.raises(ReadError) as refused:
+        read_bytes(blocks, "deep.html")
+    assert refused.value.error_type == "too_deep"
+    fonts = b"<html><body><p>Ref FOI 77</p>" + b'<font size="2"><b>x ' * 3000 + b"tail \xc2\xa35</body></html>"
+    doc = read_bytes(fonts, "old.html")
+    assert doc.text.startswith("Ref FOI 77\n\nx x") and doc.text.endswith("x tail £5")
+    assert doc.text.count("x") == 3000
 
 
 def test_mixed_utf8_and_cp1252_are_each_decoded() -> None:
