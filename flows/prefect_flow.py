@@ -20,7 +20,6 @@ from prefect.utilities.annotations import quote, unmapped
 from foidata.fetch import FetchSettings
 from foidata.flows.distributed import check_can_start_children, dask_task_runner
 from foidata.flows.ingest import (
-    DEFAULT_BATCH_SIZE,
     Batch,
     BatchResult,
     IngestPlan,
@@ -76,7 +75,7 @@ def one_shot() -> Iterator[None]:
 
 
 @task(name="plan", cache_policy=NO_CACHE)
-def plan_task(paths: list[str], out_dir: str, batch_size: int) -> Sealed[IngestPlan]:
+def plan_task(paths: list[str], out_dir: str, batch_size: int | None) -> Sealed[IngestPlan]:
     return Sealed(plan_ingest(paths, out_dir, batch_size))
 
 
@@ -97,10 +96,10 @@ def commit_task(plan: Sealed[IngestPlan], results: Sealed[list[BatchResult]]) ->
 
 @flow(name="foidata-ingest")
 def ingest_flow(
-    paths: list[str], out_dir: str, batch_size: int = DEFAULT_BATCH_SIZE, workers: int | None = None
+    paths: list[str], out_dir: str, batch_size: int | None = None, workers: int | None = None
 ) -> IngestSummary:
     """Ingest files and folders into the dataset in `out_dir` with `workers` processes (default: one per
-    core); returns what was done."""
+    core), `batch_size` documents a task (default: see auto_batch_size); returns what was done."""
     workers = workers or default_workers()
     plan = plan_task.submit(paths, out_dir, batch_size).result()
     futures = process_batch_task.map([Sealed(batch) for batch in plan.value.batches], unmapped(workers))

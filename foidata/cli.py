@@ -27,7 +27,7 @@ import duckdb
 from pydantic import BaseModel
 
 from foidata import __version__
-from foidata.flows import DEFAULT_BATCH_SIZE, IngestSummary, set_prefect_env_defaults
+from foidata.flows import IngestSummary, set_prefect_env_defaults
 from foidata.output import DatasetError, DatasetNotFound, connect
 from foidata.schemas import TABLES, data_dictionary
 
@@ -91,8 +91,9 @@ def cli() -> None:
     "s3://bucket/prefix (gs://, az:// with gcsfs, adlfs).",
 )
 @click.option(
-    "--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
-    help="Documents per Prefect task.",
+    "--batch-size", type=click.IntRange(min=1), default=None,
+    help="Documents per Prefect task [default: 250, more in runs of over 25,000 documents so that a run has "
+    "about 100 tasks, up to 1,000 a task].",
 )
 @click.option(
     "--workers", type=click.IntRange(min=1, max=64), default=None,
@@ -107,7 +108,7 @@ def cli() -> None:
     "--shared-out", is_flag=True,
     help="--out is a folder every Dask worker mounts at the same path (else a remote cluster needs s3://...).",
 )
-def ingest(paths: tuple[str, ...], out_dir: str, batch_size: int, workers: int | None, runner: str,
+def ingest(paths: tuple[str, ...], out_dir: str, batch_size: int | None, workers: int | None, runner: str,
            dask_address: str | None, shared_out: bool) -> None:
     """Read FOI responses (HTML, PDF, text; files or folders) into the dataset in --out.
 
@@ -150,7 +151,7 @@ def demo(out_dir: str) -> None:
     Example: foidata demo --out data/demo
     """
     started = time.monotonic()
-    summary = _run_flow([str(sample_texts())], out_dir, DEFAULT_BATCH_SIZE)
+    summary = _run_flow([str(sample_texts())], out_dir, None)
     _print_summary(summary, started)
     con = connect(out_dir)
     for title, sql in DEMO_QUERIES:
@@ -507,7 +508,8 @@ def _check_dask(out_dir: str, address: str, shared_out: bool) -> None:
 
 
 def _run_flow(
-    paths: Sequence[str], out_dir: str, batch_size: int, workers: int | None = None, dask_address: str | None = None
+    paths: Sequence[str], out_dir: str, batch_size: int | None, workers: int | None = None,
+    dask_address: str | None = None,
 ) -> IngestSummary:
     """The ingest flow, here (one process per core unless `workers`) or on the Dask cluster at `dask_address`."""
     from foidata.flows.ingest import finish_ingest, plan_ingest

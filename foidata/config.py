@@ -7,7 +7,7 @@ contact = "you@example.org"          # added to the User-Agent of every request
 [limits]
 rate = 1.0                           # requests per second per host
 workers = 4                          # items fetched at once
-batch_size = 100                     # documents per task when ingesting files
+batch_size = 250                     # documents per task when ingesting files (default: automatic)
 
 [output]
 data = "data/foi"                    # the dataset directory
@@ -47,7 +47,9 @@ class _Strict(BaseModel):
 class Limits(_Strict):
     rate: float = Field(default=1.0, gt=0, le=20, description="Requests per second per host.")
     workers: int = Field(default=4, ge=1, le=32, description="Items fetched or documents parsed at once.")
-    batch_size: int = Field(default=100, ge=1, description="Documents per task when ingesting files.")
+    batch_size: int | None = Field(
+        default=None, ge=1, description="Documents per task when ingesting files (default: automatic, see ingest)."
+    )
 
 
 class Outputs(_Strict):

@@ -63,8 +63,8 @@ def _source_step(config: Config, source: Source, data: str) -> Step:
     limits, kind = config.limits, source.kind
     if kind == "files":
         paths = [str(config.resolve(p)) for p in source.files or []]
-        return Step(source.describe(), ["ingest", *paths, "--out", data, "--batch-size", str(limits.batch_size),
-                                        "--workers", str(limits.workers)])
+        batch = ["--batch-size", str(limits.batch_size)] if limits.batch_size is not None else []
+        return Step(source.describe(), ["ingest", *paths, "--out", data, *batch, "--workers", str(limits.workers)])
     common = ["--out", data, "--rate", str(limits.rate), "--workers", str(limits.workers)]
     if source.since is not None:
         common += ["--since", source.since.isoformat()]

@@ -15,7 +15,14 @@ from dataset_support import assert_table_schema
 
 from foidata import EXTRACTOR_VERSION
 from foidata.flows import run_ingest
-from foidata.flows.ingest import finish_ingest, plan_ingest, process_batch
+from foidata.flows.ingest import (
+    DEFAULT_BATCH_SIZE,
+    MAX_AUTO_BATCH_SIZE,
+    auto_batch_size,
+    finish_ingest,
+    plan_ingest,
+    process_batch,
+)
 from foidata.output import known_documents, open_dataset, read_table
 from foidata.schemas import TABLES
 
@@ -197,3 +204,19 @@ def test_a_run_with_nothing_new_does_not_start_prefect(corpus: Path, tmp_path: P
         patch.setattr(prefect_flow, "ingest_flow", no_prefect)
         summary = _run_flow([str(corpus)], str(out), 100)
     assert not summary.version_written and summary.skipped_unchanged == 3
+
+
+def test_batches_grow_in_large_runs_so_the_task_count_stays_near_a_hundred() -> None:
+    assert auto_batch_size(0) == auto_batch_size(7) == auto_batch_size(25_000) == DEFAULT_BATCH_SIZE
+    assert auto_batch_size(50_000) == 500
+    assert auto_batch_size(10_000_000) == MAX_AUTO_BATCH_SIZE
+
+
+def test_plan_uses_the_batch_size_asked_for_or_the_automatic_one(tmp_path: Path) -> None:
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(7):
+        (corpus / f"r{n}.txt").write_text(f"Our reference: FOI {n}. No information is held.", encoding="utf-8")
+    assert [len(b.documents) for b in plan_ingest([str(corpus)], str(tmp_path / "a"), 3).batches] == [3, 3, 1]
+    assert [len(b.documents) for b in plan_ingest([str(corpus)], str(tmp_path / "b")).batches] == [7]
