@@ -41,9 +41,9 @@ TARGET_TASKS = 100
 
 def auto_batch_size(documents: int) -> int:
     """Documents per task when none is asked for: 250, or more in a large run so that it has about 100 tasks
-    (at most 1,000 documents each). Prefect's cost is per task and grows with the run (its server records
-    every task run): 200 tasks of 250 took 4.3% of a 50,000-document run on 2 cores, 100 of 500 about half
-    that, while the last batch, which one core works on alone, stays a few seconds."""
+    (at most 1,000 documents each). Prefect's cost is per task: in a 50,000-document run on 2 cores, 200 tasks
+    of 250 took 4.3% of the wall time, 100 of 500 between 0% and 4.2% over three runs (bench/RESULTS.md),
+    while the last batch, which one core works on alone, stays a few seconds."""
     return min(MAX_AUTO_BATCH_SIZE, max(DEFAULT_BATCH_SIZE, -(-documents // TARGET_TASKS)))
 
 

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from foidata import __version__
 from foidata.flows import IngestSummary, set_prefect_env_defaults
+from foidata.flows.ingest import DEFAULT_BATCH_SIZE, MAX_AUTO_BATCH_SIZE, TARGET_TASKS
 from foidata.output import DatasetError, DatasetNotFound, connect
 from foidata.schemas import TABLES, data_dictionary
 
@@ -92,8 +93,9 @@ def cli() -> None:
 )
 @click.option(
     "--batch-size", type=click.IntRange(min=1), default=None,
-    help="Documents per Prefect task [default: 250, more in runs of over 25,000 documents so that a run has "
-    "about 100 tasks, up to 1,000 a task].",
+    help=f"Documents per Prefect task [default: {DEFAULT_BATCH_SIZE}, more in runs of over "
+    f"{DEFAULT_BATCH_SIZE * TARGET_TASKS:,} documents so that a run has about {TARGET_TASKS} tasks, up to "
+    f"{MAX_AUTO_BATCH_SIZE:,} a task].",
 )
 @click.option(
     "--workers", type=click.IntRange(min=1, max=64), default=None,

@@ -134,12 +134,6 @@ def decode_html(data: bytes) -> str:
 # --- tree helpers ------------------------------------------------------------------------------------------
 
 
-def _tag(node: Element) -> str | None:
-    """The element's name; None for comments and processing instructions (their tag is not a string)."""
-    tag = node.tag
-    return tag if isinstance(tag, str) else None
-
-
 def _children(el: Element) -> list[Element]:
     return [child for child in el if isinstance(child.tag, str)]
 
