@@ -16,6 +16,9 @@ PREFECT_ENV_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    # The ephemeral server's first start builds its database: 12 s on a quiet 2-core machine, over 30 s on a
+    # busy one, past Prefect's 20 s default, which made a first `foidata demo` fail.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
 

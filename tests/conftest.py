@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from tests_support import LETTER, PAGE, REPLY
 
+from foidata.flows import PREFECT_ENV_DEFAULTS
+
 
 @pytest.fixture(scope="session", autouse=True)
 def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
@@ -15,9 +17,8 @@ def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("prefect-home")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("PREFECT_HOME", str(home))
-        env.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-        env.setenv("DO_NOT_TRACK", "1")
-        env.setenv("PREFECT_LOGGING_LEVEL", "WARNING")
+        for name, value in PREFECT_ENV_DEFAULTS.items():  # as the command line runs Prefect
+            env.setenv(name, value)
         env.delenv("PREFECT_API_URL", raising=False)  # ephemeral mode even if the user runs a server
         env.delenv("PREFECT_PROFILES_PATH", raising=False)
         yield home
