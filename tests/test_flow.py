@@ -213,7 +213,6 @@ def test_batches_grow_in_large_runs_so_the_task_count_stays_near_a_hundred() -> 
 
 
 def test_plan_uses_the_batch_size_asked_for_or_the_automatic_one(tmp_path: Path) -> None:
-
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for n in range(7):

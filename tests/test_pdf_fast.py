@@ -3,20 +3,18 @@ previous all-pdfplumber reader (`read_pdf_plumber`), several times faster."""
 
 from __future__ import annotations
 
-import csv
 import io
-import multiprocessing
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 import pytest
 from fpdf import FPDF
+from tests_support import SHARED_PDFS, map_largest_first, shared_pdf_names
 
 from foidata.document import Document
 from foidata.extractors import extract_response
@@ -25,7 +23,6 @@ from foidata.readers import pdf as pdf_reader
 from foidata.readers.pdf import read_pdf
 from foidata.readers.pdf_plumber import read_pdf_plumber
 
-SHARED_PDFS = Path("/work/shared/corpus/pdfs")
 SAMPLE_TEXTS = Path(__file__).resolve().parent.parent / "foidata" / "sample" / "texts"
 
 LETTER = (
@@ -197,11 +194,6 @@ SLOW = {
 }
 
 
-def shared_names() -> list[str]:
-    with (SHARED_PDFS / "MANIFEST.tsv").open(encoding="utf-8") as manifest:
-        return [row["file"] for row in csv.DictReader(manifest, delimiter="\t")]
-
-
 def _compare_with_pdfplumber(name: str) -> str | None:
     """The fields on which read_pdf and the pdfplumber reader disagree beyond the known differences, if any;
     runs in a child process."""
@@ -221,7 +213,6 @@ def _compare_with_pdfplumber(name: str) -> str | None:
 
 @pytest.mark.skipif(not (SHARED_PDFS / "MANIFEST.tsv").is_file(), reason="shared PDF corpus not present")
 def test_same_facts_as_pdfplumber_on_the_shared_corpus() -> None:
-    names = sorted((n for n in shared_names() if n not in SLOW), key=lambda n: -(SHARED_PDFS / n).stat().st_size)
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as workers:
-        problems = [problem for problem in workers.map(_compare_with_pdfplumber, names) if problem is not None]
+    names = [name for name in shared_pdf_names() if name not in SLOW]
+    problems = [problem for problem in map_largest_first(_compare_with_pdfplumber, names) if problem is not None]
     assert not problems, "\n".join(problems)

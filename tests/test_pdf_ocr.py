@@ -6,18 +6,17 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from fpdf import FPDF
+from tests_support import SHARED_PDFS
 
 from foidata.extractors import extract_response
 from foidata.readers import ReadError, read_bytes
 from foidata.readers import ocr as ocr_engine
 from foidata.readers.pdf import read_pdf
 
-SHARED_PDFS = Path("/work/shared/corpus/pdfs")
 HAS_TESSERACT = ocr_engine.tesseract_path() is not None
 needs_tesseract = pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
 

@@ -6,18 +6,17 @@ import io
 import zlib
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from fpdf import FPDF
+from tests_support import SHARED_PDFS
 
 from foidata.document import REDACTED, Document
 from foidata.extractors import extract_response
 from foidata.readers import read_bytes
 from foidata.readers.pdf_page import Box, scan_page
 
-SHARED_PDFS = Path("/work/shared/corpus/pdfs")
 IBASE_QUOTE = SHARED_PDFS / "foi-manchester-ibase-licence-renewal-quote-redacted.pdf"
 
 VISIBLE = ("£1,250.00", "£980.50")

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import codecs
-import csv
 import io
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 import pytest
 from fpdf import FPDF
+from tests_support import SHARED_PDFS, map_largest_first, shared_pdf_names
 
 from foidata.document import MEDIA_HTML, MEDIA_PDF, MEDIA_TEXT, Document, Link, Page, sha256_hex
 from foidata.readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, ReadError, read_bytes, read_path
@@ -25,7 +23,6 @@ from foidata.readers.html import list_marker
 from foidata.readers.pdf import cid_share, unique_char_ids
 from foidata.readers.text import decode_bytes, normalise_text
 
-SHARED_PDFS = Path("/work/shared/corpus/pdfs")
 SAMPLE_TEXTS = Path(__file__).resolve().parent.parent / "foidata" / "sample" / "texts"
 
 
@@ -526,41 +523,37 @@ EXPECTED_ERRORS = {
 SWEEP_SKIPS = frozenset({"nhs-sel-ccg-expenditure-over-25k-2020-09.pdf"})
 
 
-def _read_shared_pdf(name: str) -> tuple[str, str | None]:
-    """(what reading the file gave, the problem with that or None); runs in a child process."""
+def _read_shared_pdf(name: str) -> tuple[str, list[str]]:
+    """(what reading the file gave, the problems with that); runs in a child process."""
     os.environ["FOIDATA_OCR"] = "0"  # the text-layer sweep: scans stay pdf_no_text (their OCR: test_pdf_ocr.py)
     began = time.perf_counter()
-    problem: str | None = None
+    problems: list[str] = []
     try:
         doc = read_path(SHARED_PDFS / name)
         outcome = f"ok: {doc.page_count} pages, {len(doc.text)} chars, {len(doc.tables)} tables"
         if not doc.text.strip():
-            problem = f"{name}: empty text"
+            problems.append(f"{name}: empty text")
         if name in EXPECTED_ERRORS:
-            problem = f"{name}: expected {EXPECTED_ERRORS[name]}, got a document"
+            problems.append(f"{name}: expected {EXPECTED_ERRORS[name]}, got a document")
     except ReadError as exc:
         outcome = f"ReadError {exc.error_type}: {exc.reason}"
         if EXPECTED_ERRORS.get(name) != exc.error_type:
-            problem = f"{name}: unexpected {outcome}"
+            problems.append(f"{name}: unexpected {outcome}")
     except Exception as exc:
         outcome = f"CRASH {type(exc).__name__}: {exc}"
-        problem = f"{name}: {outcome}"
-    return f"{time.perf_counter() - began:7.2f}s  {name}: {outcome}", problem
+        problems.append(f"{name}: {outcome}")
+    return f"{time.perf_counter() - began:7.2f}s  {name}: {outcome}", problems
 
 
 @pytest.mark.skipif(not (SHARED_PDFS / "MANIFEST.tsv").is_file(), reason="shared PDF corpus not present")
 def test_shared_pdfs_read_or_raise_read_error() -> None:
-    with (SHARED_PDFS / "MANIFEST.tsv").open(encoding="utf-8") as manifest:
-        names = [row["file"] for row in csv.DictReader(manifest, delimiter="\t") if row["file"] not in SWEEP_SKIPS]
-    # One file per core, biggest first: the dense spend tables take minutes in one process.
-    names.sort(key=lambda name: (SHARED_PDFS / name).stat().st_size, reverse=True)
+    names = [name for name in shared_pdf_names() if name not in SWEEP_SKIPS]
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as workers:
-        results = list(workers.map(_read_shared_pdf, names))
+    results = map_largest_first(_read_shared_pdf, names)
     for line, _ in results:
         print(line)
     print(f"total {time.perf_counter() - started:.1f}s for {len(names)} PDFs")
-    problems = [problem for _, problem in results if problem is not None]
+    problems = [problem for _, found in results for problem in found]
     assert not problems, "\n".join(problems)
 
 

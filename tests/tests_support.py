@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+import csv
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
 
 from foidata.evaluate import facts_to_label
 from foidata.extractors.facts import ResponseFacts
 from foidata.extractors.periods import normalise_period
+
+T = TypeVar("T")
+
+# The shared real-world PDFs (absent on a fresh clone: the tests that read them are skipped there).
+SHARED_PDFS = Path("/work/shared/corpus/pdfs")
+
+
+def shared_pdf_names() -> list[str]:
+    """The files MANIFEST.tsv lists, in its order."""
+    with (SHARED_PDFS / "MANIFEST.tsv").open(encoding="utf-8") as manifest:
+        return [row["file"] for row in csv.DictReader(manifest, delimiter="\t")]
+
+
+def map_largest_first(function: Callable[[str], T], names: list[str]) -> list[T]:
+    """`function` on each shared PDF name, one child process per core, biggest file first (the dense spend
+    tables take minutes in one process); results in that order. `function` must be a module-level function."""
+    names = sorted(names, key=lambda name: (SHARED_PDFS / name).stat().st_size, reverse=True)
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as workers:
+        return list(workers.map(function, names))
+
 
 # Three small responses the dataset tests ingest: a letter, an HTML page, a nil return.
 LETTER = """Our ref: FOI 12345
