@@ -23,14 +23,20 @@ _MONTH = (
 _YEAR = r"(?P<year>(?:19|20)\d{2})(?:(?!\d)|(?=\d[.)]\s))"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 
-DAY_MONTH_YEAR = re.compile(
-    rf"(?<![\d/.-]){_DAY}(?:\s+of)?[\s]+{_MONTH}(?![a-z]),?\s+{_YEAR}", re.IGNORECASE
-)
+# The patterns that start with a day start with its digit and look behind it from there: a pattern whose first
+# step is a set of digits is scanned for them in C, several times faster than one that starts with a lookbehind.
+# "(?<![\d/.-])[0-3]?\d" as such: a first digit with no digit, slash, dot or dash before it, then a second digit
+# if the first was 0-3.
+_DAY_FIRST = r"(?P<day>\d(?<![\d/.-]\d)(?:(?<=[0-3])\d)?)(?:st|nd|rd|th)?"
+DAY_MONTH_YEAR = re.compile(rf"{_DAY_FIRST}(?:\s+of)?[\s]+{_MONTH}(?![a-z]),?\s+{_YEAR}", re.IGNORECASE)
 MONTH_DAY_YEAR = re.compile(rf"(?<![a-z]){_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE)
+# What every MONTH_DAY_YEAR match holds (its day and year), and every ISO one: fast tests before slow scans.
+_DAY_THEN_YEAR = re.compile(r"\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}", re.IGNORECASE)
+_ISO_HINT = re.compile(r"\d-\d{2}-\d")
 # Four-digit years are those of responses (1900-2099), as in the other forms: "1/1/0001" is no date, and a
 # year 9999 would make the working-day count of a response walk thousands of years of bank holidays.
 NUMERIC = re.compile(
-    r"(?<![\d/.\w-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2}|\d{2})"
+    r"(?P<day>\d(?<![\d/.\w-]\d)\d?)(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2}|\d{2})"
     r"(?![\d/]|\.\d)"
 )
 ISO = re.compile(r"(?<![\d/-])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])")
@@ -97,7 +103,8 @@ def parse_date(text: str) -> dt.date | None:
 
 def _candidates(text: str) -> list[tuple[int, int, dt.date]]:
     out: list[tuple[int, int, dt.date]] = []
-    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
+    patterns = (DAY_MONTH_YEAR, MONTH_DAY_YEAR) if _DAY_THEN_YEAR.search(text) else (DAY_MONTH_YEAR,)
+    for pattern in patterns:
         for m in pattern.finditer(text):
             month = MONTHS[m.group("month").lower()[:3]]
             value = _make(int(m.group("year")), month, int(m.group("day")))
@@ -110,7 +117,7 @@ def _candidates(text: str) -> list[tuple[int, int, dt.date]]:
         value = _make(year, month, day) or (_make(year, day, month) if month > 12 else None)
         if value:
             out.append((m.start(), m.end(), value))
-    for m in ISO.finditer(text):
+    for m in ISO.finditer(text) if _ISO_HINT.search(text) else ():
         value = _make(int(m.group("year")), int(m.group("month")), int(m.group("day")))
         if value:
             out.append((m.start(), m.end(), value))

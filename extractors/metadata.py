@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlparse
 
@@ -25,6 +26,8 @@ BODY = re.compile(
     r"[ \t]Service|(?:Borough|County|City|District|Metropolitan[ \t]Borough)?[ \t]?Council"
     r"|NHS[ \t](?:Foundation[ \t])?Trust|Health[ \t]Board|University(?:[ \t]of[ \t][A-Z][a-z]+)*))\b"
 )
+# A word every BODY match ends with. BODY never crosses a line, so only the lines holding one are searched.
+_BODY_WORD = re.compile(r"Police|Constabulary|Fire|Council|Trust|Board|University")
 _GENERIC_BODY = re.compile(r"^(?:the|a|an|of|and|&|to)?\s*(?:Police|Council|Constabulary)\b|^The\s+Police", re.I)
 
 
@@ -53,11 +56,23 @@ def find_title(doc: Document) -> str | None:
     return None
 
 
+def _body_matches(text: str) -> Iterator[re.Match[str]]:
+    """BODY.finditer(text), searching only the lines where a body's kind is named."""
+    searched_to = -1
+    for word in _BODY_WORD.finditer(text):
+        if word.start() < searched_to:
+            continue
+        line_start = text.rfind("\n", 0, word.start()) + 1
+        line_end = text.find("\n", word.end())
+        searched_to = len(text) if line_end < 0 else line_end
+        yield from BODY.finditer(text, line_start, searched_to)
+
+
 def find_body(text: str) -> str | None:
     """The public body named most often (ties: the first named)."""
     names: Counter[str] = Counter()
     first: dict[str, int] = {}
-    for m in BODY.finditer(text):
+    for m in _body_matches(text):
         name = re.sub(r"\s+", " ", m.group("name")).strip(" -&")
         name = re.sub(r"^(?:(?:The|the|and|of|&|Dear)\s+)+", "", name)
         if _GENERIC_BODY.match(name) or len(name.split()) < 2:

@@ -19,6 +19,7 @@ import itertools
 import os
 import pkgutil
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import foidata.extractors as extractors_package
+import foidata.extractors.dates as date_rules
+import foidata.extractors.metadata as metadata_rules
+import foidata.extractors.money as money_rules
 from foidata.document import Document, Link, Page, Table, text_document
 from foidata.extractors import extract_response
 from foidata.extractors.dates import assign_roles, find_dates, parse_date
@@ -35,7 +39,7 @@ from foidata.extractors.facts import Exemption, FoundDate, Money, Reference, Res
 from foidata.extractors.fiscal import fy_label, fy_of_month, parse_period, phrase_financial_year
 from foidata.extractors.layout import header_cells, request_span, sentence_around
 from foidata.extractors.metadata import FILE_TYPES, find_attachments, find_body, find_keywords, find_title
-from foidata.extractors.money import find_amounts, find_money, parse_money, parse_number, question_spans
+from foidata.extractors.money import find_amounts, find_money, folded, parse_money, parse_number, question_spans
 from foidata.extractors.outcome import classify_outcome
 from foidata.extractors.periods import financial_year, find_periods, normalise_period
 from foidata.extractors.questions import MAX_QUESTIONS, count_questions
@@ -439,6 +443,93 @@ def test_money(text: str) -> None:
         check_money(text, item)
     first = parse_money(text)
     assert first == (amounts[0].amount if amounts else None)
+
+
+# ---- fast scans: each finds what the slower pattern it stands for finds -------------------------------------
+
+# Short texts of the characters the rewritten patterns turn on: digits and their separators, month and currency
+# words, and the letters an IGNORECASE match folds (long s, dotless i, dotted capital I, Kelvin sign).
+_scan_prefixes = st.sampled_from(["", " ", "1", "9", "/", ".", "-", "a", "\n", "£", "x"])
+_scan_seps = st.sampled_from([" ", "", "/", ".", "-", ",", ", ", "\n", "\t", " of "])
+_scan_days = st.sampled_from(["0", "1", "3", "4", "9", "05", "12", "31", "45", "123", "3rd", "4th", "21st"])
+_scan_months = st.sampled_from(["March", "Jan", "may", "Sept.", "12", "1", "13", "\u017fept", "x"])
+_scan_years = st.sampled_from(["2019", "1999", "20", "19", "2020-21", "202", "20231", "2019-05-06"])
+_scan_words = st.sampled_from([
+    "£", "€", "$", "GBP", "usd", "Eur", "Europe", "p", "pence", "pounds", "Sterling", "euros", "DOLLARS", "m", "k",
+    "\u017f", "\u0131", "\u0130", "\u212a", "Police", "Council", "Essex", "County", "and", "of", "the", "NHS",
+    "Foundation", "Trust", "Health", "Board", "Fire", "Rescue", "Service", "University", "Kent",
+])
+_BODY_NAMES = ("Essex ", "Kent and ", "the ", "Essex\t", "x ", "Essex\n", "Essex", "Dear Mid ")
+_BODY_KINDS = (
+    "Police", "Constabulary", "County Council", "NHS Foundation Trust", "Health Board", "Fire & Rescue Service",
+    "University of Kent", "Police and Crime Commissioner", "Police Service",
+)
+_scan_bodies = st.tuples(st.sampled_from(_BODY_NAMES), st.sampled_from(_BODY_KINDS)).map("".join)
+_scan_pieces = st.one_of(
+    st.tuples(_scan_prefixes, _scan_days, _scan_seps, _scan_months, _scan_seps, _scan_years).map("".join),
+    st.tuples(_scan_prefixes, _scan_months, _scan_seps, _scan_days, _scan_seps, _scan_years).map("".join),
+    st.tuples(_scan_words, _scan_seps, _scan_words, _scan_seps, _scan_words).map("".join),
+    st.tuples(_scan_prefixes, _scan_words, _scan_days, _scan_seps, _scan_words).map("".join),
+    _scan_bodies,
+    _scan_bodies,
+)
+# Short texts of what the rewritten patterns turn on: days after digits or separators, months, years, currency
+# symbols, codes and words, bodies' names, and the letters an IGNORECASE match folds (long s, dotless i,
+# dotted capital I, Kelvin sign).
+scan_texts = st.lists(st.tuples(_scan_pieces, _scan_seps).map("".join), max_size=6).map("".join)
+
+
+def _spans(matches: Iterable[re.Match[str]]) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+@fuzz(500)
+@given(scan_texts)
+@example("5 sterl\u0130ng and 2 u\u017fd")
+def test_folded_keeps_every_word_an_ignorecase_pattern_finds(text: str) -> None:
+    """A word that an IGNORECASE pattern finds in the text is in folded(text): a word missing from it lets
+    find_amounts skip a pattern without missing an amount."""
+    lowered = folded(text)
+    for word in ("gbp", "eur", "usd", "pound", "sterling", "euros", "dollars"):
+        if re.search(word, text, re.IGNORECASE):
+            assert word in lowered, (word, lowered)
+
+
+def test_bodies_are_found_line_by_line_as_in_the_whole_text() -> None:
+    """Every name and kind of body, after and before what can stop or join a match."""
+    for name, kind, after in itertools.product(_BODY_NAMES, _BODY_KINDS, ("", " ", ".", "\nKent Police", "s")):
+        text = f"We, {name}{kind}{after}"
+        found = _spans(metadata_rules._body_matches(text))
+        assert found == _spans(metadata_rules.BODY.finditer(text)), text
+        assert found or name in ("x ", "Essex\n", "Essex") or after == "s", text
+
+
+@fuzz(500)
+@given(scan_texts)
+def test_fast_patterns_match_as_the_plain_ones(text: str) -> None:
+    """The date patterns that start at the day's digit find what "a day with nothing before it" finds; the
+    amount pattern without currency codes finds what SYMBOL_AMOUNT finds in a text without one; bodies are
+    found line by line as in the whole text; and every hint is in each text its pattern matches."""
+    plain_day = r"(?<![\d/.-])(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+    plain_dmy = re.compile(date_rules.DAY_MONTH_YEAR.pattern.replace(date_rules._DAY_FIRST, plain_day), re.IGNORECASE)
+    assert _spans(date_rules.DAY_MONTH_YEAR.finditer(text)) == _spans(plain_dmy.finditer(text))
+    plain_numeric = re.compile(
+        date_rules.NUMERIC.pattern.replace(r"(?P<day>\d(?<![\d/.\w-]\d)\d?)", r"(?<![\d/.\w-])(?P<day>\d{1,2})")
+    )
+    assert plain_numeric.pattern != date_rules.NUMERIC.pattern
+    assert _spans(date_rules.NUMERIC.finditer(text)) == _spans(plain_numeric.finditer(text))
+    if not any(code in folded(text) for code in ("gbp", "eur", "usd")):
+        symbol_only = money_rules._SYMBOL_ONLY_AMOUNT
+        assert _spans(symbol_only.finditer(text)) == _spans(money_rules.SYMBOL_AMOUNT.finditer(text))
+    assert _spans(metadata_rules._body_matches(text)) == _spans(metadata_rules.BODY.finditer(text))
+    hinted = [
+        (date_rules.MONTH_DAY_YEAR, date_rules._DAY_THEN_YEAR),
+        (date_rules.ISO, date_rules._ISO_HINT),
+        (money_rules.PENCE, money_rules._PENCE_HINT),
+    ]
+    for pattern, hint in hinted:
+        if pattern.search(text):
+            assert hint.search(text), (pattern.pattern, text)
 
 
 # ---- periods and the financial calendar -----------------------------------------------------------------------

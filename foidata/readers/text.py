@@ -42,6 +42,8 @@ _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _TRANSLATE = {ord(c): " " for c in _SPACES} | {ord(c): None for c in _INVISIBLE}
 _TRANSLATE |= {0x2028: "\n", 0x2029: "\n", 0x0085: "\n"}
+# str.translate looks every character up in the table: find first whether any character needs it.
+_TRANSLATED_RE = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
 _KEEP_CONTROLS = frozenset("\n\t\f")
 # Unicode category Cc (C0 and C1 controls) less _KEEP_CONTROLS and "\r": one regex pass, not a loop per char.
 _CC_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -99,8 +101,8 @@ def looks_like_utf16(data: bytes) -> str | None:
     if len(sample) < 4:
         return None
     pairs = len(sample) // 2
-    even_nuls = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
-    odd_nuls = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
+    even_nuls = sample[0 : pairs * 2 : 2].count(0)
+    odd_nuls = sample[1 : pairs * 2 : 2].count(0)
     if odd_nuls > 0.4 * pairs and even_nuls < 0.05 * pairs:
         return "utf-16-le"
     if even_nuls > 0.4 * pairs and odd_nuls < 0.05 * pairs:
@@ -158,8 +160,10 @@ def normalise_text(text: str) -> str:
     >>> normalise_text("a\r\nb\rc\u00a0d\x00e")
     'a\nb\nc de'
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_TRANSLATE)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() and _TRANSLATED_RE.search(text) is not None:
+        text = text.translate(_TRANSLATE)
     return _CONTROL_RE.sub("", text)
 
 
