@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import csv
 import doctest
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import foidata.bodies.register
 from foidata.bodies import bodies, normalise_name, resolve_body
@@ -193,3 +197,28 @@ def test_unknown_bodies_are_counted_in_the_run_summary(tmp_path: Path) -> None:
     assert summary.unknown_bodies == {"Hastings Borough Council": 1}
     (row,) = read_table(tmp_path / "data", "responses").to_pylist()
     assert row["body"] == "Hastings Borough Council" and row["body_id"] is None
+
+
+def _plain_normalise_name(name: str) -> str:
+    """normalise_name as its docstring states it, one regular-expression pass per rule."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"['`]", "", text.replace("&", " and "))
+    text = " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    for pattern, replacement in [
+        (r"\bpolice service\b", "police"), (r"\bpolice force\b", "police"), (r"\bconstabulary\b", "police"),
+        (r"\bfire and rescue service\b", "fire and rescue"), (r"\bthe\b", " "), (r"^office of\b", " "),
+    ]:
+        text = " ".join(re.sub(pattern, replacement, text).split())
+    return text
+
+
+_name_words = st.sampled_from([
+    "The", "the", "THE", "theft", "Office", "of", "office", "Police", "Service", "Force", "Constabulary", "Fire",
+    "&", "and", "Rescue", "Essex", "Mayor's", "Mayor’s", "Cafè", "ﬁre", "-", ",", "  ", "\n", "(", "x",
+])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.tuples(_name_words, st.sampled_from([" ", "", "  ", "\t"])).map("".join), max_size=10).map("".join))
+def test_normalise_name_is_the_plain_rules(name: str) -> None:
+    assert normalise_name(name) == _plain_normalise_name(name)
