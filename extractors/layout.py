@@ -77,7 +77,10 @@ def _ends_sentence(text: str, stop: re.Match[str]) -> bool:
     if not following or following.startswith("\n"):
         return True
     # A wrapped line (PDF text, hard-wrapped letters) goes on in lower case or after a comma or dash.
-    return not (following[0].islower() or text[: stop.start()].rstrip(" \t").endswith((",", "(", "-", "–", "/")))
+    end = stop.start()
+    while end > 0 and text[end - 1] in " \t":  # the text before the stop, less its trailing blanks, not copied
+        end -= 1
+    return not (following[0].islower() or (end > 0 and text[end - 1] in ",(-–/"))
 
 
 def sentence_around(text: str, pos: int, reach: int = 400) -> tuple[int, int]:

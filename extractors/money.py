@@ -261,8 +261,10 @@ def _is_break(text: str, stop: re.Match[str]) -> bool:
     """A blank line ends a sentence unless it splits a hard-wrapped paragraph (a long line, no full stop)."""
     if not stop.group(0).startswith("\n"):
         return True
-    before = text[: stop.start()].rstrip()
-    last_line = before[before.rfind("\n") + 1 :]
+    end = stop.start()
+    while end > 0 and text[end - 1].isspace():  # text[:end] is text[: stop.start()].rstrip(), not copied
+        end -= 1
+    last_line = text[text.rfind("\n", 0, end) + 1 : end]
     return len(last_line.split()) < 6 or last_line.endswith((".", "!", "?", ":", ";", "|"))
 
 
@@ -340,10 +342,13 @@ def _sentence_bounds(text: str, pos: int, line: _Line) -> tuple[int, int]:
     return start, end
 
 
-def _period_near(text: str, money: Money, lines: list[_Line], questions: dict[int, tuple[int, int]]) -> str | None:
+def _period_near(
+    text: str, money: Money, lines: list[_Line], questions: dict[int, tuple[int, int]], bounds: tuple[int, int]
+) -> str | None:
+    """The period the amount is for, read in its sentence (`bounds`, from _sentence_bounds)."""
     idx = _line_index(lines, money.span.start)
     line = lines[idx]
-    start, end = _sentence_bounds(text, money.span.start, line)
+    start, end = bounds
     following = _PERIOD_AFTER.match(text, money.span.end)
     if following:
         periods = find_periods(text, following.end(), min(end, following.end() + 12))
@@ -627,7 +632,7 @@ def find_money(text: str) -> list[Money]:
     found: list[Money] = []
     for money in find_amounts(text):
         line = lines[_line_index(lines, money.span.start)]
-        start, end = _sentence_bounds(text, money.span.start, line)
+        start, end = bounds = _sentence_bounds(text, money.span.start, line)
         subject = _subject(text, money, line, start, end)
         if subject is None and not line.is_prose():
             subject = _heading_subject(lines, _line_index(lines, money.span.start))
@@ -639,7 +644,7 @@ def find_money(text: str) -> list[Money]:
                 span=money.span,
                 amount_high=money.amount_high,
                 subject=subject,
-                period=_period_near(text, money, lines, questions),
+                period=_period_near(text, money, lines, questions, bounds),
             )
         )
     taken = [(m.span.start, m.span.end) for m in found]
