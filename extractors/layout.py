@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 REQUEST_HEADING = re.compile(
@@ -83,17 +85,34 @@ def _ends_sentence(text: str, stop: re.Match[str]) -> bool:
     return not (following[0].islower() or (end > 0 and text[end - 1] in ",(-–/"))
 
 
+@functools.lru_cache(maxsize=8)
+def _sentence_stops(text: str) -> list[int]:
+    """Offsets of the stops in the text that end a sentence, in order: found once per text, since one
+    document asks for the sentences around dozens of positions."""
+    return [stop.start() for stop in _STOP.finditer(text) if _ends_sentence(text, stop)]
+
+
+def _stop_before(text: str, stop: int, limit: int) -> bool:
+    """True when the stop is found by a search that ends at `limit` (a full stop needs the space after it)."""
+    return stop < limit if text[stop] == "\n" else stop + 1 < limit
+
+
 def sentence_around(text: str, pos: int, reach: int = 400) -> tuple[int, int]:
     """Offsets of the sentence holding pos. A line break ends a sentence unless the next line carries on
-    a wrapped one, so list items and headings stand alone while wrapped prose stays whole."""
+    a wrapped one, so list items and headings stand alone while wrapped prose stays whole.
+
+    The sentence reaches at most `reach` characters each side of pos."""
+    stops = _sentence_stops(text)
     window = max(0, pos - reach)
     start = window
-    for stop in _STOP.finditer(text, window, pos):
-        if _ends_sentence(text, stop):
-            start = stop.end()
-    end = min(len(text), pos + reach)
-    for stop in _STOP.finditer(text, pos, end):
-        if _ends_sentence(text, stop):
-            end = stop.start()
+    i = bisect.bisect_left(stops, pos) - 1
+    while i >= 0 and stops[i] >= window:
+        if _stop_before(text, stops[i], pos):
+            start = stops[i] + 1
             break
+        i -= 1
+    end = min(len(text), pos + reach)
+    i = bisect.bisect_left(stops, pos)
+    if i < len(stops) and _stop_before(text, stops[i], end):
+        end = stops[i]
     return start, end

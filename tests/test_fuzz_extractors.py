@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 import foidata.extractors as extractors_package
 import foidata.extractors.dates as date_rules
+import foidata.extractors.layout as layout
 import foidata.extractors.metadata as metadata_rules
 import foidata.extractors.money as money_rules
 from foidata.document import Document, Link, Page, Table, text_document
@@ -612,6 +613,30 @@ def test_layout(text: str, pos: int) -> None:
         assert 0 <= number <= 99
         assert 0 <= q_start <= q_end <= len(text)
         assert str(number) in text[q_start:q_end]
+
+
+def _plain_sentence_around(text: str, pos: int, reach: int = 400) -> tuple[int, int]:
+    """sentence_around as a search of the window on each side of pos, stop by stop."""
+    window = max(0, pos - reach)
+    start = window
+    for stop in layout._STOP.finditer(text, window, pos):
+        if layout._ends_sentence(text, stop):
+            start = stop.end()
+    end = min(len(text), pos + reach)
+    for stop in layout._STOP.finditer(text, pos, end):
+        if layout._ends_sentence(text, stop):
+            return start, stop.start()
+    return start, end
+
+
+@fuzz(300)
+@given(st.one_of(texts, st.text(alphabet="ab .!?\n\t,(", max_size=60)), st.integers(1, 30))
+def test_sentence_around_is_the_windowed_search(text: str, reach: int) -> None:
+    """The sentence found from the text's stops, computed once, is the one a search of the window finds at
+    every position, whatever the reach (window edges fall on and next to stops)."""
+    for pos in range(len(text) + 1):
+        assert sentence_around(text, pos, reach) == _plain_sentence_around(text, pos, reach), pos
+        assert sentence_around(text, pos) == _plain_sentence_around(text, pos), pos
 
 
 @fuzz(300)
