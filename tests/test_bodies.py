@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import foidata.bodies.register
@@ -222,3 +222,33 @@ _name_words = st.sampled_from([
 @given(st.lists(st.tuples(_name_words, st.sampled_from([" ", "", "  ", "\t"])).map("".join), max_size=10).map("".join))
 def test_normalise_name_is_the_plain_rules(name: str) -> None:
     assert normalise_name(name) == _plain_normalise_name(name)
+
+
+def _plain_names_in(words: list[str]) -> list[str]:
+    """The register's names in the words, found by trying every word in turn."""
+    found, i = [], 0
+    index = foidata.bodies.register._text_names()
+    while i < len(words):
+        match = next((n for n in index.get(words[i], ()) if tuple(words[i : i + len(n)]) == n), None)
+        if match:
+            found.append(" ".join(match))
+        i += len(match) if match else 1
+    return found
+
+
+_register_words = sorted({word for name in foidata.bodies.register._text_names() for word in name.split()} | {
+    word for names in foidata.bodies.register._text_names().values() for name in names for word in name
+})
+
+
+# "Avon and Somerset Police", then "Police and Crime Commissioner for Devon, ..." starting on its last word.
+_OVERLAPPING_NAMES = "essex avon and somerset police and crime commissioner for devon cornwall and isles of scilly x"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(["west", "mercia", "police", "and", "crime", "commissioner", "essex", "kent", "x",
+                                 *_register_words[:40]]), max_size=30))
+@example(_OVERLAPPING_NAMES.split())
+@example(_OVERLAPPING_NAMES.split()[1:])
+def test_names_in_text_are_those_found_word_by_word(words: list[str]) -> None:
+    assert foidata.bodies.register._names_in(words) == _plain_names_in(words)

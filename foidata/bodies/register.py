@@ -189,15 +189,17 @@ def _first_named(text: str | None) -> Body | None:
 
 
 def _names_in(words: list[str]) -> list[str]:
+    """The register's names in the words, left to right, each taking its words (the longest first)."""
     found: list[str] = []
     index = _text_names()
-    i = 0
-    while i < len(words):
-        names = index.get(words[i])
-        match = next((n for n in names if tuple(words[i : i + len(n)]) == n), None) if names else None
+    free = 0  # the first word not taken by a name found
+    for i in [i for i, word in enumerate(words) if word in index]:
+        if i < free:
+            continue
+        match = next((n for n in index[words[i]] if tuple(words[i : i + len(n)]) == n), None)
         if match:
             found.append(" ".join(match))
-        i += len(match) if match else 1
+            free = i + len(match)
     return found
 
 

@@ -97,6 +97,7 @@ INLINE_FORMATTING_TAGS = ("font", "span", "b", "i", "u", "em", "strong", "small"
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 _XML_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_:.\-]+)""", re.I)
 _SPLIT_RE = re.compile(r"[^a-z0-9]+")
+_CHROME_SUBSTRING_RE = re.compile("|".join(map(re.escape, CHROME_SUBSTRINGS)))
 _INLINE_TAG_RE = re.compile(rf"</?(?:{'|'.join(INLINE_FORMATTING_TAGS)})(?:\s[^>]*)?/?>", re.I)
 _MAIN_XPATHS = tuple(
     (etree.XPath(HTMLTranslator().css_to_xpath(selector, prefix="descendant::")), share)
@@ -182,7 +183,7 @@ def _is_chrome(el: Element) -> bool:
     attrs = _attr_text(el)
     if not attrs:
         return False
-    if any(fragment in attrs for fragment in CHROME_SUBSTRINGS):
+    if _CHROME_SUBSTRING_RE.search(attrs):
         return True
     tokens = set(_SPLIT_RE.split(attrs))
     if tokens & NOT_CHROME_TOKENS:
@@ -239,7 +240,7 @@ class _ContentHolders:
 
 def _text_chars(el: Element) -> int:
     """Non-whitespace characters of text under el."""
-    return sum(len(word) for word in _text(el, " ").split())
+    return len("".join(_text(el, " ").split()))
 
 
 def _walk_removing(root: Element, should_drop: Callable[[Element, bool], bool]) -> None:
