@@ -484,7 +484,7 @@ def _spans(matches: Iterable[re.Match[str]]) -> list[tuple[tuple[int, int], dict
     return [(m.span(), m.groupdict()) for m in matches]
 
 
-@fuzz(500)
+@fuzz(200)
 @given(scan_texts)
 @example("5 sterl\u0130ng and 2 u\u017fd")
 def test_folded_keeps_every_word_an_ignorecase_pattern_finds(text: str) -> None:
@@ -505,7 +505,7 @@ def test_bodies_are_found_line_by_line_as_in_the_whole_text() -> None:
         assert found or name in ("x ", "Essex\n", "Essex") or after == "s", text
 
 
-@fuzz(500)
+@fuzz(250)
 @given(scan_texts)
 def test_fast_patterns_match_as_the_plain_ones(text: str) -> None:
     """The date patterns that start at the day's digit find what "a day with nothing before it" finds; the
@@ -629,7 +629,7 @@ def _plain_sentence_around(text: str, pos: int, reach: int = 400) -> tuple[int, 
     return start, end
 
 
-@fuzz(300)
+@fuzz(120)
 @given(st.one_of(texts, st.text(alphabet="ab .!?\n\t,(", max_size=60)), st.integers(1, 30))
 def test_sentence_around_is_the_windowed_search(text: str, reach: int) -> None:
     """The sentence found from the text's stops, computed once, is the one a search of the window finds at
