@@ -53,7 +53,7 @@ class Candidate:
 
     source: str
     path: str
-    sha256: str
+    sha256: str | None  # None for a source the dataset does not hold: nothing to compare, so not read twice
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,11 @@ def plan_ingest(
     todo: list[Candidate] = []
     for path in files:
         source = _source(path)
+        if source not in known:
+            # A new source is processed whatever its content: its worker hashes the bytes it reads anyway,
+            # and the planning of a first run no longer reads every file before any work starts.
+            todo.append(Candidate(source=source, path=str(path), sha256=None))
+            continue
         try:
             sha = sha256_file(path)
         except OSError as exc:
@@ -185,7 +190,8 @@ def process_batch(batch: Batch) -> BatchResult:
             size = Path(doc.path).stat().st_size
             if size > DEFAULT_MAX_BYTES:
                 reason = f"the file is {size:,} bytes; the limit is {DEFAULT_MAX_BYTES:,}"
-                rows["errors"].append(error_row(doc.source, doc.sha256, "read", "too_large", reason, batch.run_id, at))
+                sha = doc.sha256 or sha256_file(doc.path)
+                rows["errors"].append(error_row(doc.source, sha, "read", "too_large", reason, batch.run_id, at))
                 continue
             data = Path(doc.path).read_bytes()
         except OSError as exc:
