@@ -72,6 +72,18 @@ def header_cells(text: str) -> list[tuple[str, int, int]]:
 _STOP = re.compile(r"[.!?](?=\s)|\n")
 
 
+def trimmed_end(text: str, end: int, blanks: str | None = None) -> int:
+    r"""Where text[:end].rstrip(blanks) ends, found by stepping back from `end` instead of copying the text
+    before it (a document asks this at every line break).
+
+    >>> trimmed_end("Costs: \t\nnext", 9), trimmed_end("Costs: \t\nnext", 9, " \t")
+    (6, 9)
+    """
+    while end > 0 and (text[end - 1].isspace() if blanks is None else text[end - 1] in blanks):
+        end -= 1
+    return end
+
+
 def _ends_sentence(text: str, stop: re.Match[str]) -> bool:
     if stop.group(0) != "\n":
         return True
@@ -79,13 +91,13 @@ def _ends_sentence(text: str, stop: re.Match[str]) -> bool:
     if not following or following.startswith("\n"):
         return True
     # A wrapped line (PDF text, hard-wrapped letters) goes on in lower case or after a comma or dash.
-    end = stop.start()
-    while end > 0 and text[end - 1] in " \t":  # the text before the stop, less its trailing blanks, not copied
-        end -= 1
+    end = trimmed_end(text, stop.start(), " \t")
     return not (following[0].islower() or (end > 0 and text[end - 1] in ",(-–/"))
 
 
-@functools.lru_cache(maxsize=8)
+# Two texts: the extractors and the rows of one document ask about the same text; more would only keep earlier
+# documents' texts (a long PDF's run to megabytes) alive in the worker.
+@functools.lru_cache(maxsize=2)
 def _sentence_stops(text: str) -> list[int]:
     """Offsets of the stops in the text that end a sentence, in order: found once per text, since one
     document asks for the sentences around dozens of positions."""

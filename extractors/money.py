@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from foidata.extractors.facts import Money
+from foidata.extractors.layout import trimmed_end
 from foidata.extractors.periods import find_periods
 from foidata.extractors.spans import Span
 
@@ -261,9 +262,7 @@ def _is_break(text: str, stop: re.Match[str]) -> bool:
     """A blank line ends a sentence unless it splits a hard-wrapped paragraph (a long line, no full stop)."""
     if not stop.group(0).startswith("\n"):
         return True
-    end = stop.start()
-    while end > 0 and text[end - 1].isspace():  # text[:end] is text[: stop.start()].rstrip(), not copied
-        end -= 1
+    end = trimmed_end(text, stop.start())
     last_line = text[text.rfind("\n", 0, end) + 1 : end]
     return len(last_line.split()) < 6 or last_line.endswith((".", "!", "?", ":", ";", "|"))
 
@@ -343,10 +342,11 @@ def _sentence_bounds(text: str, pos: int, line: _Line) -> tuple[int, int]:
 
 
 def _period_near(
-    text: str, money: Money, lines: list[_Line], questions: dict[int, tuple[int, int]], bounds: tuple[int, int]
+    text: str, money: Money, lines: list[_Line], idx: int, questions: dict[int, tuple[int, int]],
+    bounds: tuple[int, int],
 ) -> str | None:
-    """The period the amount is for, read in its sentence (`bounds`, from _sentence_bounds)."""
-    idx = _line_index(lines, money.span.start)
+    """The period the amount is for, read in its sentence (`bounds`, from _sentence_bounds) and around its
+    line (`lines[idx]`)."""
     line = lines[idx]
     start, end = bounds
     following = _PERIOD_AFTER.match(text, money.span.end)
@@ -631,11 +631,12 @@ def find_money(text: str) -> list[Money]:
     questions = question_spans(text)
     found: list[Money] = []
     for money in find_amounts(text):
-        line = lines[_line_index(lines, money.span.start)]
+        idx = _line_index(lines, money.span.start)
+        line = lines[idx]
         start, end = bounds = _sentence_bounds(text, money.span.start, line)
         subject = _subject(text, money, line, start, end)
         if subject is None and not line.is_prose():
-            subject = _heading_subject(lines, _line_index(lines, money.span.start))
+            subject = _heading_subject(lines, idx)
         found.append(
             Money(
                 amount=money.amount,
@@ -644,7 +645,7 @@ def find_money(text: str) -> list[Money]:
                 span=money.span,
                 amount_high=money.amount_high,
                 subject=subject,
-                period=_period_near(text, money, lines, questions, bounds),
+                period=_period_near(text, money, lines, idx, questions, bounds),
             )
         )
     taken = [(m.span.start, m.span.end) for m in found]

@@ -236,9 +236,9 @@ def _plain_names_in(words: list[str]) -> list[str]:
     return found
 
 
-_register_words = sorted({word for name in foidata.bodies.register._text_names() for word in name.split()} | {
-    word for names in foidata.bodies.register._text_names().values() for name in names for word in name
-})
+_register_words = sorted(
+    {word for names in foidata.bodies.register._text_names().values() for name in names for word in name}
+)
 
 
 # "Avon and Somerset Police", then "Police and Crime Commissioner for Devon, ..." starting on its last word.

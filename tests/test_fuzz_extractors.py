@@ -38,7 +38,7 @@ from foidata.extractors.dates import assign_roles, find_dates, parse_date
 from foidata.extractors.exemptions import EIR_EXCEPTION_PREFIXES, find_exemptions, split_provisions
 from foidata.extractors.facts import Exemption, FoundDate, Money, Reference, ResponseFacts
 from foidata.extractors.fiscal import fy_label, fy_of_month, parse_period, phrase_financial_year
-from foidata.extractors.layout import header_cells, request_span, sentence_around
+from foidata.extractors.layout import header_cells, request_span, sentence_around, trimmed_end
 from foidata.extractors.metadata import FILE_TYPES, find_attachments, find_body, find_keywords, find_title
 from foidata.extractors.money import find_amounts, find_money, folded, parse_money, parse_number, question_spans
 from foidata.extractors.outcome import classify_outcome
@@ -613,6 +613,13 @@ def test_layout(text: str, pos: int) -> None:
         assert 0 <= number <= 99
         assert 0 <= q_start <= q_end <= len(text)
         assert str(number) in text[q_start:q_end]
+
+
+@fuzz(200)
+@given(st.text(alphabet="ab .\t\n\u00a0\u2028,", max_size=30), st.integers(0, 30), st.sampled_from([None, " \t", "\n"]))
+def test_trimmed_end_is_where_rstrip_ends(text: str, end: int, blanks: str | None) -> None:
+    end = min(end, len(text))
+    assert trimmed_end(text, end, blanks) == len(text[:end].rstrip(blanks))
 
 
 def _plain_sentence_around(text: str, pos: int, reach: int = 400) -> tuple[int, int]:
