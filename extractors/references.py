@@ -17,10 +17,21 @@ from foidata.extractors.spans import Span
 _H = r"[ \t]"  # references never run across lines
 _TOKEN = r"[A-Za-z0-9]+"
 # Spaced separators only join a part that has a digit, so "FOI 7315 - Absconsions" stops at 7315.
-_SEP = rf"(?:{_H}*[/–\-]{_H}*(?=[A-Za-z]{{0,4}}\d)|[/–\-](?=[A-Za-z0-9])|[._]|{_H}(?=[A-Za-z]{{0,4}}\d))"
+# A date after a reference ("Our Reference: 97868 19 June 2015") is not a part of it.
+_NOT_A_DATE = r"(?!\d{1,2}(?:st|nd|rd|th)?[ \t]+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
+_SEP = (
+    rf"(?:{_H}*[/–\-]{_H}*(?=[A-Za-z]{{0,4}}\d)|[/–\-](?=[A-Za-z0-9])|[._]"
+    rf"|{_H}{_NOT_A_DATE}(?=[A-Za-z]{{0,4}}\d))"
+)
 REF_VALUE = rf"{_TOKEN}(?:{_SEP}{_TOKEN})*"
 _VALUE_RE = re.compile(REF_VALUE)
-_LEADING_WORD = re.compile(r"^(?:(?:FOI|FOIA|EIR|FOIR|Ref|Reference|No|Number|Request)\.?[ \t]+)+", re.IGNORECASE)
+# A leading word stands apart from the number by a space ("FOI 8221", "Response - 06641", "ATISN 16301");
+# one joined by punctuation alone is part of it ("FOI-2024-04156").
+_LEADING_WORD = re.compile(
+    r"^(?:(?:FOI|FOIA|EIR|FOIR|ATISN|Ref|Reference|No|Number|Request|Response)\.?"
+    r"(?:[ \t]+[-–:]?[ \t]*|[ \t]*[-–:][ \t]+))+",
+    re.IGNORECASE,
+)
 
 PRIMARY_LABEL = re.compile(
     r"(?<![A-Za-z])(?<!your )(?<!your)"
@@ -28,18 +39,25 @@ PRIMARY_LABEL = re.compile(
     r"|(?:foi|foia|eir|enquiry|request|case|freedom\s+of\s+information)\s+(?:request\s+)?"
     r"(?:ref(?:erence)?(?:\s+(?:no|number))?|number|no)"
     r"|freedom\s+of\s+information\s+request"
+    r"|request\s+for\s+information"
+    r"|request(?=[ \t]*:)"
     r"|foi\s+request"
     r"|ref(?:erence)?\s*(?:no|number)"
     r"|(?:foi\s+|case\s+|request\s+)?id(?=[ \t]*(?::|\n))"
     r"|ref(?=\.?[ \t]*[:#])"
     r"|reference)\.?"
-    r"(?P<gap>[ \t]*[:=\-–(|][ \t]*|[ \t]+|[ \t]*\n\s*)",
+    # The value may follow on the next line, after a colon or a list bullet ("- Reference number\n- FOI1200").
+    r"(?P<gap>[ \t]*[:=\-–(|][ \t]*(?:\n\s*(?:[-•*][ \t]+)?)?|[ \t]+|[ \t]*\n\s*(?:[-•*][ \t]+)?)",
     re.IGNORECASE,
 )
 PUBLICATION_LABEL = re.compile(
     r"(?:publication|disclosure(?:\s+log)?)\s+(?:number|no\.?|id|reference|ref)\s*[:\-–]?[ \t]*"
     r"(?P<value>[A-Za-z]*[ \t]?\d[\w/.-]*)",
     re.IGNORECASE,
+)
+# A line holding nothing but a lettered reference ("FI16440", "- FOI0315"): the letter's own reference.
+LONE_REFERENCE_LINE = re.compile(
+    r"^[ \t]*(?:[-•*][ \t]*)?(?P<value>[A-Z]{2,6}[-/_]?\d{4,}[A-Za-z]?(?:[/_-]\d+)*)[ \t]*$", re.MULTILINE
 )
 PUB_LINE = re.compile(r"^[ \t]*(?P<value>PUB[ \t]*\d+)[ \t]*$", re.MULTILINE)
 NEXT_LINE_REFERENCE = re.compile(rf"[ \t]*\n\s*(?P<value>{REF_VALUE})[ \t]*$", re.MULTILINE)
@@ -99,7 +117,7 @@ def _labelled_primary(text: str) -> Span | None:
         if "\n" in gap:
             # A label alone on its line ("FOI reference\nFOI 1782531/23"): the whole line must be the label.
             line_start = text.rfind("\n", 0, m.start()) + 1
-            if text[line_start:m.start()].strip():
+            if text[line_start:m.start()].strip(" \t-•*"):
                 continue
         span = _value_after(text, m.end())
         if span:
@@ -114,7 +132,7 @@ def _layout_primary(text: str, publication: Span | None) -> Span | None:
         if m and _looks_like_reference(m.group("value")):
             return Span.of(m, "value")
     head_end = _nth_line_end(text, _HEAD_LINES)
-    for pattern in (TITLE_TAIL, TITLE_HEAD):
+    for pattern in (TITLE_TAIL, TITLE_HEAD, LONE_REFERENCE_LINE):
         m = pattern.search(text, 0, head_end)
         if m:
             value = _clean(m.group("value"))

@@ -47,6 +47,15 @@ def refs(text: str) -> dict[str, object]:
         ("Copies of the reports named in your response to 2022/25114, please.", None, None, ["2022/25114"]),
         ("Live Facial Recognition Resources - 2023 to 2025\nIn 2022 we spent £5.", None, None, []),
         ("We refer to your request of 23 May 2013 under Section 17 of the Act.", None, None, []),
+        # Label-anchored shapes seen in real responses (invented text, same layouts).
+        ("Request reference:\nFOI 4410\n\nPublication date: 2 May 2024", "4410", None, []),
+        ("- Reference number\n- FOI2071\n- Date request received", "FOI2071", None, []),
+        ("Request: FOI/00012345\nDate closed: 3 March 2023", "FOI/00012345", None, []),
+        ("Request for Information - ATISN 17002\nThank you for your request", "17002", None, []),
+        ("Our Reference: 55120 14 July 2016\nDear Sir", "55120", None, []),
+        ("Our ref: Response - 07712\nDear Madam", "07712", None, []),
+        ("Dear Ms Smith\n\nGH20417\n\nThank you for your request.", "GH20417", None, []),
+        ("Request: 1. How many cars do you own?", None, None, []),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
