@@ -62,7 +62,10 @@ DISCLOSED = re.compile(
     r"|(?:is|are)\s+(?:shown|set\s+out|provided|given|detailed)\s+(?:in\s+the\s+table\s+)?below|as\s+follows"
     r"|information\s+above|attached\s+(?:spreadsheet|document|file|workbook)|the\s+below\s+and\s+attached"
     r"|answers?\s+to\s+your\s+questions|information\s+(?:is\s+)?(?:provided|released|disclosed)\s+(?:below|above|in)"
-    r"|response\s+is\s+in\s+the\s+attached|(?:answered|provided|set\s+out)\s+[^.]{0,60}\bin\s+the\s+\w+\s+attached"
+    r"|please\s+find\s+the\s+information|(?:have|has\s+been|were|was)\s+redacted|applied\s+(?:the\s+following\s+)?redactions"
+    r"|redacted\s+(?:version|copy)"
+    r"|response\s+is\s+in\s+the\s+attached|information\s+(?:you\s+(?:have\s+)?(?:sought|requested|asked\s+for)\s+)?is\s+attached"
+    r"|(?:answered|provided|set\s+out)\s+[^.]{0,60}\bin\s+the\s+\w+\s+attached"
     r"|^[ \t]*(?:Q\d+[a-z]?(?:[ \t]*&[ \t]*Q?\d*[a-z]?)?[ \t]+)?(?:response|answer)"
     r"[ \t]*[:\-–]+[ \t]*\w",
     re.I | re.M,
@@ -73,7 +76,7 @@ REFUSAL = re.compile(r"refuses?\s+to\s+provide|is\s+exempt|exempt\s+from\s+discl
 NOTHING_WITHHELD = re.compile(
     r"no\s+information\s+(?:has\s+been|was|is)\s+withheld|(?:given|provided|disclosed|released)\s+in\s+full", re.I
 )
-HOLDS_PART = re.compile(r"holds?\s+(?:some|part)\s+of\s+the\s+information", re.I)
+HOLDS_PART = re.compile(r"(?:holds?|held)\s+(?:some|part)\s+of\s+the\s+information", re.I)
 CANNOT_PROVIDE = re.compile(
     r"cannot\s+(?:provide|release|supply|comply)|not\s+(?:obliged|required)\s+to\s+comply|exceed\s+the\s+appropriate"
     r"|refusal\s+notice|unable\s+to\s+(?:provide|comply)",
@@ -84,6 +87,12 @@ ADVICE = re.compile(
     r"|where\s+you\s+can\s+find|you\s+(?:may|might)\s+wish\s+to|not\s+recorded\s+information"
     r"|(?:is|are)\s+published\s+on\s+our\s+website|we\s+hope\s+this\s+is\s+helpful|we\s+(?:would\s+)?suggest"
     r"|not\s+a\s+request\s+for\s+(?:recorded\s+)?information",
+    re.I,
+)
+# A refusal scoped to one part of the request: the other parts were answered.
+PART_REFUSAL = re.compile(
+    r"(?:this|that|the(?:\s+\w+){0,2})\s+parts?\s+of\s+(?:your|the)\s+request"
+    r"|(?:remainder|rest|remaining\s+parts?)\s+of\s+(?:your|the)\s+request|regarding\s+the\s+request\s+for",
     re.I,
 )
 SIGNPOST_ONLY = {"21", "22"}
@@ -141,8 +150,9 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
     disclosing_words = bool(DISCLOSED.search(response_text))
     answered = bool(released_money) or qa_answers
     disclosed = answered or disclosing_words
+    part_refused = bool(PART_REFUSAL.search(response_text))
     if sections & COST_SECTIONS and not released_money:
-        return "refused"
+        return "part_disclosure" if part_refused else "refused"
     if sections and sections <= SIGNPOST_ONLY and not qa_answers and not disclosing_words:
         return "refused"  # "available on our website" (s.21) or "to be published" (s.22) for the whole request
     if NCND.search(response_text):
@@ -157,7 +167,7 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
         return "advice_only"
     not_held = bool(NOT_HELD.search(response_text))
     if exemptions:
-        if disclosed or not_held or HOLDS_PART.search(response_text):
+        if disclosed or not_held or part_refused or HOLDS_PART.search(response_text):
             return "part_disclosure"
         return "refused"
     if not_held:

@@ -242,6 +242,31 @@ def outcome(text: str) -> str | None:
             "refused",
         ),
         ("Request\nI want the reports on facial recognition.", None),
+        # Partial releases seen in real responses (invented text, same shapes).
+        (
+            "Response\nThe figures for 2022 are below. Finding the 2019 figures would exceed the cost limit, so "
+            "I must refuse this part of your request under Section 12(1).",
+            "part_disclosure",
+        ),
+        (
+            "Response\nThe information you have sought is attached. Details of our firewall are exempt under "
+            "section 31(1)(a) of the Act.",
+            "part_disclosure",
+        ),
+        (
+            "The Trust held some of the information and some was withheld under sections 41 and 43.",
+            "part_disclosure",
+        ),
+        (
+            "Please find the handbook at the annex. We have redacted two pages under Section 43(2) as they would "
+            "prejudice our commercial interests.",
+            "part_disclosure",
+        ),
+        (
+            "Response\nFinding this would take over 18 hours, so Section 12 applies and we cannot comply with "
+            "your request.",
+            "refused",
+        ),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
