@@ -141,8 +141,8 @@ def find_amounts(text: str) -> list[Money]:
     symbols = SYMBOL_AMOUNT if _has_any(lowered, _CURRENCY_CODES) else _SYMBOL_ONLY_AMOUNT
     for m, approx in _approximated(symbols, APPROX_BEFORE_SYMBOL, text):
         num = parse_number(m.group("num"))
-        if num is None or re.fullmatch(r"'?0+s?", m.group("num")):
-            continue  # "£000s" is a unit heading, not an amount
+        if num is None or re.fullmatch(r"'?0{2,}s?", m.group("num")):
+            continue  # "£000s" is a unit heading, not an amount; "£0" is a nil figure and is kept
         unit = m.group("unit") or m.group("unit_word")
         high = parse_number(m.group("num2")) if m.group("num2") else None
         unit_high = m.group("unit2") or m.group("unit2_word")

@@ -154,6 +154,10 @@ def test_dates(text: str, expected: list[tuple[str, str | None]]) -> None:
             "We hold a £70k reserve and a budget of £2-3m.",
             [("70000.00", False, None, None), ("2000000.00", False, None, None)],
         ),
+        (
+            "Spend in 2021/22 was £0, and the table is in £000s.",
+            [("0.00", False, "2021/22", None)],
+        ),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
