@@ -1,4 +1,5 @@
 """Exemptions a response applies: FOIA ss.12, 14, 21-44 and EIR regulations 12 and 13, split into provisions.
+A response under Scotland's Act (FOISA) or Regulations (EIRS) is read with their own tables instead.
 
 "Section 31(1)(a)(b)" gives 31(1)(a) and 31(1)(b). Procedural sections, sections cited only in the
 request, sections an internal review set aside and sections of other Acts are left out.
@@ -12,7 +13,11 @@ import re
 from foidata.extractors.facts import Exemption
 from foidata.extractors.layout import request_span, sentence_around
 from foidata.extractors.spans import Span
-from foidata.extractors.statute import EIR_EXCEPTIONS, FOIA_EXEMPTIONS, eir_name, foia_name
+from foidata.extractors.statute import (
+    exemption_name,
+    exemption_sections,
+    is_regulation_exemption,
+)
 
 _PART = r"\([ \t]*[0-9A-Za-z]{1,4}[ \t]*\)"
 _PATH = rf"(?:[ \t]?{_PART})*"
@@ -65,10 +70,10 @@ def _sentence(text: str, pos: int) -> str:
     return text[start:end]
 
 
-def _name_path(text: str, section: str, end: int) -> str:
+def _name_path(text: str, law: str, section: str, end: int) -> str:
     """A section quoted with its statutory name before the subsection: 'Section 21 Information accessible
     to applicant by other means (1) ...' cites 21(1)."""
-    name = FOIA_EXEMPTIONS.get(section)
+    name = exemption_name(law, section)
     if not name:
         return ""
     words = r"\s+".join(re.escape(w) for w in name.split())
@@ -76,11 +81,29 @@ def _name_path(text: str, section: str, end: int) -> str:
     return m.group(1) if m else ""
 
 
+# Naming Scotland's Act, Regulations or Commissioner puts every citation under Scottish law: its section
+# numbers mean other things (FOISA s.21 is review, FOIA s.21 an exemption).
+_SCOTTISH = re.compile(
+    r"\(\s*Scotland\s*\)\s+(?:Act|Regulations)|\bFOI\s?\(S\)\s?A\b|\bFOISA\b|\bEIR\s?\(S\)|\bEIRS\b"
+    r"|Scottish\s+Information\s+Commissioner",
+)
+
+
+def laws_of(text: str) -> tuple[str, str]:
+    """(law of sections, law of regulations) the response answers under.
+
+    >>> laws_of("Freedom of Information (Scotland) Act 2002"), laws_of("section 40(2) of the FOIA")
+    (('FOISA', 'EIRS'), ('FOIA', 'EIR'))
+    """
+    return ("FOISA", "EIRS") if _SCOTTISH.search(text) else ("FOIA", "EIR")
+
+
 def _citations(text: str) -> list[tuple[str, str, str, Span]]:
     """(law, section, path, span) for every citation, applied or not."""
     out: list[tuple[str, str, str, Span]] = []
+    section_law, regulation_law = laws_of(text)
     for m in CITATION.finditer(text):
-        law = "EIR" if m.group("kw").lower().startswith("reg") else "FOIA"
+        law = regulation_law if m.group("kw").lower().startswith("reg") else section_law
         section = ""
         for item in _ITEM.finditer(m.group(0), m.start("first") - m.start()):
             raw = item.group(0)
@@ -95,7 +118,7 @@ def _citations(text: str) -> list[tuple[str, str, str, Span]]:
                 section = re.match(r"\d{1,3}[A-Z]?", raw).group(0)  # type: ignore[union-attr]
                 path = raw[len(section):]
                 if not path.strip():
-                    path = _name_path(text, section, m.start() + item.end())
+                    path = _name_path(text, law, section, m.start() + item.end())
             end = m.start() + item.end()
             compact_path = path.replace(" ", "").replace("\t", "")
             out.append((law, section, compact_path, Span(m.start(), end, text[m.start() : end])))
@@ -112,15 +135,12 @@ _EXPLAINS = re.compile(
 # Subsections that are conditions, definitions or public-interest duties, not exemptions.
 NOT_EXEMPTIONS = frozenset({"23(2)", "23(3)", "23(4)", "24(3)", "24(4)", "35(4)", "35(5)", "36(5)", "36(6)",
                             "36(7)"})
-EIR_EXCEPTION_PREFIXES = ("12(4)", "12(5)", "13")
 APPLIED, EXPLAINED = "applied", "explained"
 
 
 def _classify(text: str, law: str, section: str, span: Span, request: tuple[int, int] | None) -> str | None:
     """APPLIED, EXPLAINED, or None for a citation that is no exemption applied here."""
-    if law == "FOIA" and section not in FOIA_EXEMPTIONS:
-        return None
-    if law == "EIR" and section not in {k.split("(")[0] for k in EIR_EXCEPTIONS}:
+    if section not in exemption_sections(law):
         return None
     if request and request[0] <= span.start < request[1]:
         return None
@@ -138,9 +158,9 @@ _NOT_RELIED = re.compile(r"^\W*(?:we|i|the\s+\w+)\s+(?:have|has|did)\s+not\s+(?:
 
 
 def _is_exemption(law: str, provision: str) -> bool:
-    if law == "EIR":
-        return provision.startswith(EIR_EXCEPTION_PREFIXES)
-    return provision not in NOT_EXEMPTIONS
+    if law in ("EIR", "EIRS"):
+        return is_regulation_exemption(law, provision)
+    return law == "FOISA" or provision not in NOT_EXEMPTIONS
 
 
 def find_exemptions(text: str) -> list[Exemption]:
@@ -171,6 +191,6 @@ def find_exemptions(text: str) -> list[Exemption]:
         for provision, span in provisions:
             if provision in rejected or any(other != provision and other.startswith(provision) for other in names):
                 continue  # set aside at review, or "Section 31" beside "Section 31(1)(a)"
-            name = foia_name(section) if law == "FOIA" else eir_name(provision)
+            name = exemption_name(law, provision)
             found.append(Exemption(law=law, section=section, provision=provision, name=name, span=span))
     return found

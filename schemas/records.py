@@ -16,7 +16,7 @@ OUTCOMES: tuple[str, ...] = Outcome.__args__  # type: ignore[attr-defined]
 DateRole = Literal["request", "response", "published"]
 ReferenceKind = Literal["primary", "publication", "cited"]
 Stage = Literal["discover", "fetch", "read", "extract", "validate", "write"]
-Law = Literal["FOIA", "EIR", "DPA"]
+Law = Literal["FOIA", "EIR", "FOISA", "EIRS", "DPA"]
 BodyKind = Literal["police", "pcc", "fire", "council", "nhs", "other"]
 Nation = Literal["england", "wales", "scotland", "northern_ireland", "uk"]
 PeriodKind = Literal["financial_year", "calendar_year", "month", "range", "none"]
@@ -155,7 +155,7 @@ class ExemptionRecord(SpanMixin):
     """One statutory provision a response applies to withhold, refuse or neither confirm nor deny."""
 
     response_id: str = Field(description="The response applying the provision.")
-    law: Law = Field(description="FOIA, EIR or DPA.")
+    law: Law = Field(description="FOIA, EIR, FOISA (Scotland's Act), EIRS (Scotland's Regulations) or DPA.")
     section: str = Field(description="Section (FOIA) or regulation (EIR) number, e.g. 31.")
     provision: str = Field(description="Section with its subsection path, e.g. 31(1)(a).")
     name: str | None = Field(description="Usual name of the exemption, from foidata's statutory table.")

@@ -214,6 +214,34 @@ def test_exemption_names_come_from_the_statute_table() -> None:
     assert (found.law, found.section, found.name) == ("FOIA", "43", "Commercial interests")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Under the Freedom of Information (Scotland) Act 2002 we withheld names under section 38(1)(b).",
+            [("FOISA", "38(1)(b)", "Personal information")],
+        ),
+        (
+            "Exempt: s.33 (1)(b) and s.30(b)(ii) FOISA. You may ask for a review under section 21.",
+            [("FOISA", "33(1)(b)", "Commercial interests and the economy"),
+             ("FOISA", "30(b)(ii)", "Prejudice to effective conduct of public affairs")],
+        ),
+        ("Under FOISA, section 17 applies: the information is not held. Section 18 is not used.", []),
+        (
+            "We refused under regulation 10(4)(a) of the Environmental Information (Scotland) Regulations 2004. "
+            "We also gave you advice under regulation 9.",
+            [("EIRS", "10(4)(a)", "Information not held")],
+        ),
+        ("Section 21(1) of the Freedom of Information Act 2000 applies.", [("FOIA", "21(1)", None)]),
+    ],
+    ids=lambda v: v[:30] if isinstance(v, str) else None,
+)
+def test_scottish_responses_are_read_under_scottish_law(text: str, expected: list[tuple[str, str, str]]) -> None:
+    found = [(e.law, e.provision, e.name) for e in find_exemptions(text)]
+    assert [f[:2] for f in found] == [e[:2] for e in expected]
+    assert [f[2] for f in found if f[0] != "FOIA"] == [e[2] for e in expected if e[0] != "FOIA"]
+
+
 def outcome(text: str) -> str | None:
     return classify_outcome(text, find_exemptions(text), find_money(text))
 

@@ -35,7 +35,7 @@ import foidata.extractors.money as money_rules
 from foidata.document import Document, Link, Page, Table, text_document
 from foidata.extractors import extract_response
 from foidata.extractors.dates import assign_roles, find_dates, parse_date
-from foidata.extractors.exemptions import EIR_EXCEPTION_PREFIXES, find_exemptions, split_provisions
+from foidata.extractors.exemptions import find_exemptions, laws_of, split_provisions
 from foidata.extractors.facts import Exemption, FoundDate, Money, Reference, ResponseFacts
 from foidata.extractors.fiscal import fy_label, fy_of_month, parse_period, phrase_financial_year
 from foidata.extractors.layout import header_cells, request_span, sentence_around, trimmed_end
@@ -47,7 +47,21 @@ from foidata.extractors.questions import MAX_QUESTIONS, count_questions
 from foidata.extractors.references import find_references
 from foidata.extractors.spans import Span
 from foidata.extractors.spend import spend_type
-from foidata.extractors.statute import EIR_EXCEPTIONS, FOIA_EXEMPTIONS, eir_name, foia_name
+from foidata.extractors.statute import (
+    EIR_EXCEPTIONS,
+    EIRS_EXCEPTIONS,
+    FOIA_EXEMPTIONS,
+    FOISA_EXEMPTIONS,
+    REGULATION_EXCEPTION_PREFIXES,
+    REGULATION_TABLES,
+    SECTION_TABLES,
+    eir_name,
+    exemption_name,
+    exemption_sections,
+    foia_name,
+    is_regulation_exemption,
+    regulation_name,
+)
 from foidata.extractors.tables import merge_money, table_money
 from foidata.extractors.timeliness import SUBDIVISIONS, deadline, is_late, is_working_day, working_days
 from foidata.pipeline import process_bytes
@@ -123,6 +137,8 @@ exemptions = st.one_of(
     _fmt("regulation {}", st.sampled_from(["12(4)(a)", "12(5)(b)(e)", "13", "12(4)", "14(1)"])),
     _fmt("Section {} Information accessible to applicant by other means ({})", st.just("21"), st.integers(0, 99)),
     _fmt("Section {}(3A)(a)(i)(ii) of the Data Protection Act", st.sampled_from(sorted(FOIA_EXEMPTIONS))),
+    _fmt("section {}(1)(b) of FOISA", st.sampled_from([*FOISA_EXEMPTIONS, "17", "18", "21"])),
+    _fmt("regulation {} of the EIRs (Scotland)", st.sampled_from(["10(4)(a)", "10(5)(b)", "11(2)", "6(1)(b)", "9"])),
     st.sampled_from([
         "withheld under Section 43(2) of the Act.",
         "Section 31(1)(a) and (b) applies.",
@@ -320,13 +336,13 @@ def check_exemption(text: str, exemption: Exemption) -> None:
     named = _STATUTE_NAME_PATH.match(text, exemption.span.end)
     for token in tokens:
         assert f"({token})" in compact or (named and named.group("n") == token), (exemption, token)
+    assert exemption.law in {laws_of(text)[0], laws_of(text)[1]}, exemption
+    assert exemption.section in exemption_sections(exemption.law), exemption
+    assert exemption.name == exemption_name(exemption.law, exemption.provision)
     if exemption.law == "FOIA":
-        assert exemption.section in FOIA_EXEMPTIONS
         assert exemption.name == foia_name(exemption.section)
-    else:
-        assert exemption.law == "EIR"
-        assert exemption.provision.startswith(EIR_EXCEPTION_PREFIXES)
-        assert exemption.name == eir_name(exemption.provision)
+    elif exemption.law in REGULATION_EXCEPTION_PREFIXES:
+        assert is_regulation_exemption(exemption.law, exemption.provision), exemption
 
 
 @fuzz(400)
@@ -684,6 +700,11 @@ def test_statute_names(section: str, provision: str) -> None:
     assert name is None or name == FOIA_EXEMPTIONS[section]
     eir = eir_name(provision)
     assert eir is None or eir in EIR_EXCEPTIONS.values()
+    for law in ("FOIA", "EIR", "FOISA", "EIRS", section):
+        found = exemption_name(law, provision)
+        assert found is None or found in {**SECTION_TABLES, **REGULATION_TABLES}[law].values()
+        table = regulation_name(EIRS_EXCEPTIONS, provision)
+        assert table is None or table in EIRS_EXCEPTIONS.values()
 
 
 @fuzz(200)
