@@ -64,6 +64,9 @@ DISCLOSED = re.compile(
     r"|answers?\s+to\s+your\s+questions|information\s+(?:is\s+)?(?:provided|released|disclosed)\s+(?:below|above|in)"
     r"|please\s+find\s+the\s+information|(?:have|has\s+been|were|was)\s+redacted|applied\s+(?:the\s+following\s+)?redactions"
     r"|redacted\s+(?:version|copy)"
+    r"|please\s+see\s+(?:the\s+)?attached"
+    r"(?:[ \t]*[.\n]|\s+(?:document|file|spreadsheet|information|response|table|pdf|data))"
+    r"|(?:our|the)\s+response\s+(?:is\s+)?(?:provided\s+)?(?:below|as\s+follows)"
     r"|response\s+is\s+in\s+the\s+attached|information\s+(?:you\s+(?:have\s+)?(?:sought|requested|asked\s+for)\s+)?is\s+attached"
     r"|(?:answered|provided|set\s+out)\s+[^.]{0,60}\bin\s+the\s+\w+\s+attached"
     r"|^[ \t]*(?:Q\d+[a-z]?(?:[ \t]*&[ \t]*Q?\d*[a-z]?)?[ \t]+)?(?:response|answer)"
@@ -75,6 +78,14 @@ HELD = re.compile(r"can\s+(?:confirm|advise)|holds\s+the\s+information|informati
 REFUSAL = re.compile(r"refuses?\s+to\s+provide|is\s+exempt|exempt\s+from\s+disclosure|withheld|refusal\s+notice", re.I)
 NOTHING_WITHHELD = re.compile(
     r"no\s+information\s+(?:has\s+been|was|is)\s+withheld|(?:given|provided|disclosed|released)\s+in\s+full", re.I
+)
+# Withholding scoped to a share of what is released: the rest was given.
+PARTLY_WITHHELD = re.compile(
+    r"(?:applies|applied|been\s+applied)\s+to\s+(?:some|parts?)\s+of|(?:released|provided|disclosed)\s+(?:most|some|part)\s+of"
+    r"|redacted\s+information|information\s+(?:has\s+been|was)\s+redacted|withheld\s+(?:some|part|parts)\s+of"
+    r"|(?:some|certain|parts\s+of\s+the)\s+(?:information|details|data)\s+(?:has|have|is|are|was|were)\s+"
+    r"(?:been\s+)?(?:withheld|redacted|exempt)",
+    re.I,
 )
 HOLDS_PART = re.compile(r"(?:holds?|held)\s+(?:some|part)\s+of\s+the\s+information", re.I)
 CANNOT_PROVIDE = re.compile(
@@ -131,11 +142,11 @@ def _answers_questions(response_text: str) -> bool:
     return False
 
 
-def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money]) -> str | None:
-    """The outcome the response states or implies; None when the page ends before it says."""
-    explicit = _explicit(text)
-    if explicit:
-        return explicit
+def outcome_signals(text: str, exemptions: list[Exemption], money: list[Money]) -> dict[str, bool]:
+    """What the response says that bears on its outcome, one flag per kind of wording or fact.
+
+    The rules below decide from these flags; the learned decision (outcome_model) reads them too.
+    """
     request = request_span(text)
     response_text = text[request[1] :] if request else text
     sections = {e.section for e in exemptions}
@@ -148,36 +159,60 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
     ]
     qa_answers = _answers_questions(response_text)
     disclosing_words = bool(DISCLOSED.search(response_text))
-    answered = bool(released_money) or qa_answers
-    disclosed = answered or disclosing_words
-    part_refused = bool(PART_REFUSAL.search(response_text))
-    if sections & COST_SECTIONS and not released_money:
-        return "part_disclosure" if part_refused else "refused"
-    if sections and sections <= SIGNPOST_ONLY and not qa_answers and not disclosing_words:
+    return {
+        "exemptions": bool(exemptions),
+        "cost_section": bool(sections & COST_SECTIONS),
+        "signpost_only": bool(sections) and sections <= SIGNPOST_ONLY,
+        "released_money": bool(released_money),
+        "qa_answers": qa_answers,
+        "disclosing_words": disclosing_words,
+        "part_refused": bool(PART_REFUSAL.search(response_text)),
+        "ncnd": bool(NCND.search(response_text)),
+        "ncnd_partial": bool(NCND_PARTIAL.search(response_text)),
+        "decided_to_release": bool(re.search(r"decided\s+(?:today\s+)?to\s+release", response_text, re.I)),
+        "advice": bool(ADVICE.search(response_text)),
+        "not_held": bool(NOT_HELD.search(response_text)),
+        "holds_part": bool(HOLDS_PART.search(response_text)),
+        "partly_withheld": bool(PARTLY_WITHHELD.search(response_text)),
+        "cannot_provide": bool(CANNOT_PROVIDE.search(response_text)),
+        "nothing_withheld": bool(NOTHING_WITHHELD.search(response_text)),
+        "refusal_words": bool(REFUSAL.search(response_text)),
+        "held": bool(HELD.search(response_text)),
+        "response_heading": bool(RESPONSE_HEADING.search(text)),
+    }
+
+
+def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money]) -> str | None:
+    """The outcome the response states or implies; None when the page ends before it says."""
+    return _explicit(text) or decide_outcome(outcome_signals(text, exemptions, money))
+
+
+def decide_outcome(s: dict[str, bool]) -> str | None:
+    """The hand-written rules over outcome_signals, for a page that prints no outcome line."""
+    answered = s["released_money"] or s["qa_answers"]
+    disclosed = answered or s["disclosing_words"]
+    if s["cost_section"] and not s["released_money"]:
+        return "part_disclosure" if s["part_refused"] or s["partly_withheld"] else "refused"
+    if s["signpost_only"] and not (s["qa_answers"] or s["disclosing_words"] or s["partly_withheld"]):
         return "refused"  # "available on our website" (s.21) or "to be published" (s.22) for the whole request
-    if NCND.search(response_text):
-        if (
-            NCND_PARTIAL.search(response_text)
-            or released_money
-            or re.search(r"decided\s+(?:today\s+)?to\s+release", response_text, re.I)
-        ):
+    if s["ncnd"]:
+        if s["ncnd_partial"] or s["released_money"] or s["decided_to_release"]:
             return "part_disclosure"
         return "ncnd"
-    if not exemptions and not disclosed and ADVICE.search(response_text) and not NOT_HELD.search(response_text):
+    if not s["exemptions"] and not disclosed and s["advice"] and not s["not_held"]:
         return "advice_only"
-    not_held = bool(NOT_HELD.search(response_text))
-    if exemptions:
-        if disclosed or not_held or part_refused or HOLDS_PART.search(response_text):
+    if s["exemptions"]:
+        if disclosed or s["not_held"] or s["part_refused"] or s["holds_part"] or s["partly_withheld"]:
             return "part_disclosure"
         return "refused"
-    if not_held:
-        return "part_disclosure" if (released_money or HOLDS_PART.search(response_text)) else "not_held"
-    if CANNOT_PROVIDE.search(response_text) and not answered:
+    if s["not_held"]:
+        return "part_disclosure" if (s["released_money"] or s["holds_part"]) else "not_held"
+    if s["cannot_provide"] and not answered:
         return "refused"
-    if NOTHING_WITHHELD.search(response_text):
+    if s["nothing_withheld"]:
         return "full_disclosure"
-    if HOLDS_PART.search(response_text) or (disclosed and REFUSAL.search(response_text)):
+    if s["holds_part"] or s["partly_withheld"] or (disclosed and s["refusal_words"]):
         return "part_disclosure"
-    if disclosed or (HELD.search(response_text) and RESPONSE_HEADING.search(text)):
+    if disclosed or (s["held"] and s["response_heading"]):
         return "full_disclosure"
     return None

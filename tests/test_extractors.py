@@ -299,6 +299,21 @@ def outcome(text: str) -> str | None:
             "your request.",
             "refused",
         ),
+        (
+            "The exemption at section 40(2) applies to some of the information you asked for: staff names.",
+            "part_disclosure",
+        ),
+        (
+            "The trust released most of the information it held; section 22 covers next year's figures.",
+            "part_disclosure",
+        ),
+        (
+            "Section 12 means we cannot search every file. Certain details have been withheld as a result.",
+            "part_disclosure",
+        ),
+        ("Reply\nPlease see attached.\nPlease quote the reference number above.", "full_disclosure"),
+        ("Our response is below.\nThe council spent nothing on this.", "full_disclosure"),
+        ("We are considering it. Please see attached details of our complaints procedure.", None),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
