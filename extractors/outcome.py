@@ -87,6 +87,13 @@ PARTLY_WITHHELD = re.compile(
     r"(?:been\s+)?(?:withheld|redacted|exempt)",
     re.I,
 )
+# Wording that some asked-for data does not exist, beside answers to the rest.
+UNAVAILABLE = re.compile(
+    r"no\s+(?:data|information|records?)\s+(?:is\s+|are\s+)?(?:available|recorded|kept)|(?:is|are)\s+not\s+(?:available|recorded)"
+    r"|no\s+longer\s+(?:have|hold|keep)|(?:does|do)\s+not\s+(?:record|keep|collate)|(?:is|are)\s+not\s+collated"
+    r"|(?:do|does)\s+not\s+have\s+(?:this|that|the|any)\s+(?:data|information|figures)",
+    re.I,
+)
 HOLDS_PART = re.compile(r"(?:holds?|held)\s+(?:some|part)\s+of\s+the\s+information", re.I)
 CANNOT_PROVIDE = re.compile(
     r"cannot\s+(?:provide|release|supply|comply)|not\s+(?:obliged|required)\s+to\s+comply|exceed\s+the\s+appropriate"
@@ -142,6 +149,22 @@ def _answers_questions(response_text: str) -> bool:
     return False
 
 
+_ANSWER_LINE = re.compile(
+    r"^[ \t\-|•]*(?:(?:\(?\d{1,2}[.):]|Q\d+[.:]?|[a-z][.)])[ \t]+)?"
+    r"(?:(?:yes|no|none|nil)\b|£?\d[\d,]*(?:\.\d+)?(?![.)\d]))",
+    re.I | re.M,
+)
+
+
+def _answered_after_heading(text: str) -> bool:
+    """Lines under a Response / Reply / Decision heading that open with a figure or a yes or no."""
+    headings = list(RESPONSE_HEADING.finditer(text))
+    if not headings:
+        return False
+    after = text[headings[0].end() :]
+    return len(_ANSWER_LINE.findall(after)) >= 2
+
+
 def outcome_signals(text: str, exemptions: list[Exemption], money: list[Money]) -> dict[str, bool]:
     """What the response says that bears on its outcome, one flag per kind of wording or fact.
 
@@ -174,11 +197,13 @@ def outcome_signals(text: str, exemptions: list[Exemption], money: list[Money]) 
         "not_held": bool(NOT_HELD.search(response_text)),
         "holds_part": bool(HOLDS_PART.search(response_text)),
         "partly_withheld": bool(PARTLY_WITHHELD.search(response_text)),
+        "unavailable": bool(UNAVAILABLE.search(response_text)),
         "cannot_provide": bool(CANNOT_PROVIDE.search(response_text)),
         "nothing_withheld": bool(NOTHING_WITHHELD.search(response_text)),
         "refusal_words": bool(REFUSAL.search(response_text)),
         "held": bool(HELD.search(response_text)),
         "response_heading": bool(RESPONSE_HEADING.search(text)),
+        "answers_under_heading": _answered_after_heading(text),
     }
 
 
@@ -189,7 +214,7 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
 
 def decide_outcome(s: dict[str, bool]) -> str | None:
     """The hand-written rules over outcome_signals, for a page that prints no outcome line."""
-    answered = s["released_money"] or s["qa_answers"]
+    answered = s["released_money"] or s["qa_answers"] or s["answers_under_heading"]
     disclosed = answered or s["disclosing_words"]
     if s["cost_section"] and not s["released_money"]:
         return "part_disclosure" if s["part_refused"] or s["partly_withheld"] else "refused"
@@ -206,7 +231,9 @@ def decide_outcome(s: dict[str, bool]) -> str | None:
             return "part_disclosure"
         return "refused"
     if s["not_held"]:
-        return "part_disclosure" if (s["released_money"] or s["holds_part"]) else "not_held"
+        return "part_disclosure" if (answered or s["holds_part"]) else "not_held"
+    if s["unavailable"] and disclosed:
+        return "part_disclosure"
     if s["cannot_provide"] and not answered:
         return "refused"
     if s["nothing_withheld"]:

@@ -314,6 +314,10 @@ def outcome(text: str) -> str | None:
         ("Reply\nPlease see attached.\nPlease quote the reference number above.", "full_disclosure"),
         ("Our response is below.\nThe council spent nothing on this.", "full_disclosure"),
         ("We are considering it. Please see attached details of our complaints procedure.", None),
+        ("Decision\n1. No libraries were closed in 2019.\n2. 3 sites closed for a week in 2018.", "full_disclosure"),
+        ("Response\n1. 1713 notices were issued.\n2. 12 were paid.\n3. We do not record postage.", "part_disclosure"),
+        ("Response\n1. The Service has not bought any.\n2. There is no written policy.", None),
+        ("Response\nWe have considered your request and", None),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
