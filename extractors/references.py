@@ -42,9 +42,9 @@ PRIMARY_LABEL = re.compile(
     r"|request\s+for\s+information"
     r"|request(?=[ \t]*:)"
     r"|foi\s+request"
-    r"|ref(?:erence)?\s*(?:no|number)"
+    r"|ref(?:erence)?\.?\s*(?:no|number)"
     r"|(?:foi\s+|case\s+|request\s+)?id(?=[ \t]*(?::|\n))"
-    r"|ref(?=\.?[ \t]*[:#])"
+    r"|ref(?=\.?[ \t]*[:#]|\.[ \t])"
     r"|reference)\.?"
     # The value may follow on the next line, after a colon or a list bullet ("- Reference number\n- FOI1200").
     r"(?P<gap>[ \t]*[:=\-–(|][ \t]*(?:\n\s*(?:[-•*][ \t]+)?)?|[ \t]+|[ \t]*\n\s*(?:[-•*][ \t]+)?)",
@@ -66,6 +66,20 @@ TITLE_TAIL = re.compile(r"^[^\n]{3,120}?[ \t][-–][ \t](?P<value>\d{2,}[/-]\d{2
 TITLE_HEAD = re.compile(
     r"^(?P<value>[A-Z]{2,6}(?:[ \t/_-]?\d{2,})+)[ \t]+[-–][ \t]+[A-Z]", re.MULTILINE
 )
+# A heading that opens with the request's kind and number: "FOI 0262: Locum Spend", "EIR 1668 / December 2023",
+# "FOI_25-180 Student misconduct", "ATISN 16287 Information Request".
+KIND_LINE = re.compile(
+    r"^[ \t]*(?:[^\n]{0,40}?[ \t](?=ATISN))?"
+    rf"(?P<value>(?:FOI|FOIA|EIR|FOIR|ATISN)(?:[ \t]+|[_/-]?)\d\w*(?:{_SEP}{_TOKEN})*)"
+    r"(?=[ \t]*(?:[:/–-][ \t]|[ \t][A-Za-z]|$))",
+    re.MULTILINE,
+)
+# "please quote FOI/6931 in any future correspondence": the body names its own reference.
+QUOTE_REFERENCE = re.compile(
+    rf"\bquot(?:e|ing)\s+(?:(?:the|our|this)\s+)?(?:(?:reference|ref)(?:\s+number)?\s*:?\s*)?(?P<value>{REF_VALUE})"
+    r"\s+(?:in|on|with)\s+(?:any|all)\s+(?:future\s+)?(?:correspondence|communications?|contact)",
+    re.IGNORECASE,
+)
 CITED = re.compile(
     rf"\b(?:FOI|FOIA|requests?|reference|ref\.?|(?:response|reply)\s+to|under)(?:[ \t]*:)?[ \t]+"
     rf"(?:(?:request|number|no\.?|reference|ref|FOI)(?:[ \t]*:)?[ \t]+)*(?P<value>{REF_VALUE})",
@@ -73,7 +87,8 @@ CITED = re.compile(
 )
 _CITED_SHAPE = re.compile(r"^(?:[A-Z]{1,6}[ \t/_.-]?){0,3}\d")
 _YEAR_RANGE = re.compile(r"^(?:19|20)\d{2}[/-](?:(?:19|20)?\d{2})$")
-_DATE_LIKE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
+# "19/11/1609" is a reference, not a date: only two-digit years and 19xx or 20xx are read as dates.
+_DATE_LIKE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|(?:19|20)\d{2})$")
 _HEAD_LINES = 40
 
 
@@ -125,6 +140,17 @@ def _labelled_primary(text: str) -> Span | None:
     return None
 
 
+def _quoted_primary(text: str) -> Span | None:
+    m = QUOTE_REFERENCE.search(text)
+    if not m:
+        return None
+    value = _clean(m.group("value"))
+    if not _looks_like_reference(value) or not re.search(r"\d{3}", value):
+        return None
+    start = m.start("value") + m.group("value").find(value)
+    return Span(start, start + len(value), value)
+
+
 def _layout_primary(text: str, publication: Span | None) -> Span | None:
     if publication is not None:
         # Police platform pages print "PUB 1169" and, on the next line, the FOI number alone.
@@ -132,7 +158,7 @@ def _layout_primary(text: str, publication: Span | None) -> Span | None:
         if m and _looks_like_reference(m.group("value")):
             return Span.of(m, "value")
     head_end = _nth_line_end(text, _HEAD_LINES)
-    for pattern in (TITLE_TAIL, TITLE_HEAD, LONE_REFERENCE_LINE):
+    for pattern in (TITLE_TAIL, TITLE_HEAD, KIND_LINE, LONE_REFERENCE_LINE):
         m = pattern.search(text, 0, head_end)
         if m:
             value = _clean(m.group("value"))
@@ -165,7 +191,7 @@ def _key(value: str) -> str:
 def find_references(text: str) -> list[Reference]:
     """The primary reference, the publication number and cited references, in that order."""
     publication = _publication(text)
-    primary = _labelled_primary(text) or _layout_primary(text, publication)
+    primary = _labelled_primary(text) or _quoted_primary(text) or _layout_primary(text, publication)
     found: list[Reference] = []
     seen: set[str] = set()
     if primary:
@@ -174,7 +200,7 @@ def find_references(text: str) -> list[Reference]:
     if publication:
         found.append(Reference("publication", publication.text, publication))
         seen.add(_key(publication.text))
-    for m in _with_listed(_cited_matches(text, primary), text):
+    for m in _with_listed(_cited_matches(text, primary), text, primary):
         value = _clean(m.group("value"))
         if not _is_citation(value) or any(_key(value) in key for key in seen):
             continue
@@ -189,8 +215,12 @@ def find_references(text: str) -> list[Reference]:
 _LISTED = re.compile(rf"[ \t]*(?:,|and|&)[ \t]*(?:(?:FOI|ref)[ \t]+)?(?P<value>{REF_VALUE})", re.IGNORECASE)
 
 
-def _with_listed(matches: Iterator[re.Match[str]], text: str) -> Iterator[re.Match[str]]:
-    """A citation and the references listed after it: "requests FOIR0611, FOIR0645 and FOIR0702"."""
+def _with_listed(matches: Iterator[re.Match[str]], text: str, primary: Span | None) -> Iterator[re.Match[str]]:
+    """A citation and the references listed after it: "requests FOIR0611, FOIR0645 and FOIR0702"; those listed
+    after the primary ("FOI Ref: 19/11/1609 & 19/11/1675") are cited too."""
+    listed_after_primary = _LISTED.match(text, primary.end) if primary else None
+    if listed_after_primary and _is_citation(_clean(listed_after_primary.group("value"))):
+        matches = iter(sorted([*matches, listed_after_primary], key=lambda m: m.start("value")))
     for m in matches:
         yield m
         end = m.end()
