@@ -34,7 +34,14 @@ _OTHER_ACT = re.compile(
 )
 _SET_ASIDE = re.compile(
     r"set\s+aside|no\s+longer\s+(?:being\s+)?(?:relied|applied)|withdrawn|not\s+(?:being\s+)?(?:relied|applied)"
-    r"|not\s+engaged|overturned|did\s+not\s+(?:apply|engage)|does\s+not\s+apply\s+here|considered\s+whether|whether\s+[^.]{0,80}would\s+(?:exceed|go\s+beyond)",
+    r"|not\s+engaged|overturned|(?:would|will|does|did)\s+not\s+exceed|did\s+not\s+(?:apply|engage)|does\s+not\s+apply\s+here|considered\s+whether|whether\s+[^.]{0,80}would\s+(?:exceed|go\s+beyond)",
+    re.IGNORECASE,
+)
+# The requester's voice outside the quoted request: "If this would exceed the cost limit in Section 12, please
+# advise me", "subject to section 40(2), could you please provide me with ...".
+_REQUEST_VOICE = re.compile(
+    r"\bif\b[^.?]{0,200}\b(?:exceed|not\s+possible|cannot|unable)[^.?]{0,200}\bplease\b"
+    r"|\b(?:could|can|would)\s+you\s+(?:please\s+)?(?:provide|send|supply|tell|confirm|advise)\b|\bprovide\s+me\b",
     re.IGNORECASE,
 )
 _EXAMPLE = re.compile(r"for\s+example|such\s+as|e\.g\.", re.IGNORECASE)
@@ -150,6 +157,8 @@ def _classify(text: str, law: str, section: str, span: Span, request: tuple[int,
     sentence = text[start:end]
     following = text[end : sentence_around(text, min(len(text), end + 2))[1]]
     if _SET_ASIDE.search(sentence) or _EXAMPLE.search(sentence) or _NOT_RELIED.search(following):
+        return None
+    if _REQUEST_VOICE.search(sentence):
         return None
     return EXPLAINED if _EXPLAINS.search(sentence) else APPLIED
 

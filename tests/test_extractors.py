@@ -212,6 +212,12 @@ def test_money_range_keeps_upper_end() -> None:
         ("Refused under regulation 12(5)(e) of the EIR.", ["12(5)(e)"]),
         ("Section 117 of the Mental Health Act and section 40 of the Data Protection Act 2018 apply.", []),
         ("withheld under Section 31(1)(a) and (b)", ["31(1)(a)", "31(1)(b)"]),
+        (
+            "If it is not possible to answer within the cost limit in Section 12, please advise me how to narrow it.",
+            [],
+        ),
+        ("Subject to section 40(2), could you please provide me with a list of the contracts.", []),
+        ("Finding the figures would not exceed Section 12. We rely on Section 14(1) instead.", ["14(1)"]),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
