@@ -6,6 +6,7 @@ figures in tables whose header gives the currency and unit ("£000s" scales 450 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -341,6 +342,77 @@ def _sentence_bounds(text: str, pos: int, line: _Line) -> tuple[int, int]:
     return start, end
 
 
+_HEADER_WORDS = re.compile(r"\b(?:financial|calendar|fiscal|years?|fy|total|spend|to\s+date|ytd)\b", re.I)
+_NO_COLUMN = "no column"
+# Rows and runs longer than these are data dumps, not flattened tables; reading them per figure would be quadratic.
+_MAX_ROW = 2000
+_MAX_RUN = 60
+
+
+def _period_header(line: _Line) -> tuple[str, ...] | None:
+    return _period_header_text(line.text) if len(line.text) <= _MAX_ROW else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _period_header_text(text: str) -> tuple[str, ...] | None:
+    """A line that names two or more periods and little else ("2019/20 2020/21 2021/22", "Year 2020/2021 ...
+    Total"): the column headings of a table flattened into text."""
+    periods = find_periods(text)
+    if len(periods) < 2 or SYMBOL_AMOUNT.search(text):
+        return None
+    rest = text
+    for span, _ in reversed(periods):
+        rest = rest[: span.start] + rest[span.end :]
+    rest = _HEADER_WORDS.sub("", rest).strip(" \t|:-–()")
+    return tuple(p for _, p in periods) if len(rest) <= 24 else None
+
+
+def _flattened_row_period(lines: list[_Line], idx: int, pos: int) -> str | None:
+    """The k-th figure on a row under a header of periods takes the k-th period; a figure past the last period
+    is the row's total. _NO_COLUMN when the row does not line up with a header."""
+    row = lines[idx]
+    if len(row.text) > _MAX_ROW:
+        return _NO_COLUMN
+    amounts = [m.start() + row.start for m in SYMBOL_AMOUNT.finditer(row.text)]
+    if len(amounts) < 2 or pos not in amounts:
+        return _NO_COLUMN
+    for j in range(idx - 1, max(-1, idx - 12), -1):
+        header = _period_header(lines[j])
+        if header is not None:
+            if len(amounts) not in (len(header), len(header) + 1):
+                return _NO_COLUMN
+            k = amounts.index(pos)
+            return header[k] if k < len(header) else None
+        if not (lines[j].is_blank() or (SYMBOL_AMOUNT.search(lines[j].text) and not lines[j].is_prose())):
+            break
+    return _NO_COLUMN
+
+
+def _is_amount_only(line: _Line) -> bool:
+    m = SYMBOL_AMOUNT.fullmatch(line.stripped)
+    return m is not None
+
+
+def _stacked_column_period(lines: list[_Line], idx: int) -> str | None:
+    """A column flattened one cell per line: n period lines, then n amount lines; the r-th amount takes the
+    r-th period. _NO_COLUMN when the runs do not pair up."""
+    if not _is_amount_only(lines[idx]):
+        return _NO_COLUMN
+    first = idx
+    while first > 0 and idx - first < _MAX_RUN and _is_amount_only(lines[first - 1]):
+        first -= 1
+    last = idx
+    while last + 1 < len(lines) and last - idx < _MAX_RUN and _is_amount_only(lines[last + 1]):
+        last += 1
+    n = last - first + 1
+    if n > _MAX_RUN:
+        return _NO_COLUMN
+    periods = [_is_period_only(line) for line in lines[max(0, first - n) : first]]
+    if n < 2 or len(periods) != n or not all(periods):
+        return _NO_COLUMN
+    return periods[idx - first]
+
+
 def _period_near(
     text: str, money: Money, lines: list[_Line], idx: int, questions: dict[int, tuple[int, int]],
     bounds: tuple[int, int],
@@ -366,6 +438,9 @@ def _period_near(
         return after[0][1]
     if "|" in line.text:
         return _column_period(lines, idx, money.span.start)
+    for column in (_flattened_row_period(lines, idx, money.span.start), _stacked_column_period(lines, idx)):
+        if column != _NO_COLUMN:
+            return column
     # Look up to a heading such as "2014/2015" over sibling rows that carry figures of their own.
     for j in range(idx - 1, max(-1, idx - 12), -1):
         prev = lines[j]

@@ -179,6 +179,23 @@ def test_money(text: str, expected: list[tuple[str, bool, str | None, str | None
             assert money.subject is not None and subject.lower() in money.subject.lower()
 
 
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [
+        (
+            "Spend by year\n2019/20 2020/21 2021/22\nAgency staff £1,200 £1,300 £1,400\nConsultants £10 £0 £30\n",
+            ["2019/20", "2020/21", "2021/22"] * 2,
+        ),
+        ("Year 2020/2021 2021/2022 Total\nTotal  £100  £200  £300\n", ["2020/21", "2021/22", None]),
+        ("Fee\n2010/11\n2011/12\n2012/13\n£2.10\n£2.20\n£2.30\n", ["2010/11", "2011/12", "2012/13"]),
+        ("2019/20 2020/21 2021/22\nAgency £5 £6\n", [None, None]),
+    ],
+    ids=["row", "total-column", "stacked", "misaligned"],
+)
+def test_flattened_table_periods_follow_the_columns(text: str, periods: list[str | None]) -> None:
+    assert [m.period for m in find_money(text)] == periods
+
+
 def test_money_range_keeps_upper_end() -> None:
     (found,) = find_money("a budget of £2-3m")
     assert (found.amount, found.amount_high) == (Decimal("2000000.00"), Decimal("3000000.00"))
