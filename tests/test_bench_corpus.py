@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"foidata_bench_{name}", BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests_support import load_bench
 
 
 def _label(doc_id: str, primary: str, outcome: str) -> dict[str, object]:
@@ -43,7 +33,7 @@ def _batch(root: Path, name: str, bodies: list[str]) -> None:
 
 
 def test_split_keeps_each_body_on_one_side(tmp_path: Path) -> None:
-    split = _load("split_corpus")
+    split = load_bench("split_corpus")
     bodies = [f"Body number {n}" for n in range(30)]
     _batch(tmp_path / "corpus", "aa", bodies)
     _batch(tmp_path / "corpus", "bb", [b.upper() + "!" for b in bodies])  # same bodies, other spelling
@@ -59,7 +49,7 @@ def test_split_keeps_each_body_on_one_side(tmp_path: Path) -> None:
 
 
 def test_agreement_counts_disagreements(tmp_path: Path) -> None:
-    agreement = _load("agreement")
+    agreement = load_bench("agreement")
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
     second.mkdir()

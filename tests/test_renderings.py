@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from tests_support import comparable_facts
+from tests_support import comparable_facts, load_bench
 
 from foidata.pipeline import process_bytes
 
@@ -15,16 +13,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "responses"
 CASES = sorted(p for p in FIXTURES.glob("*.txt") if '"known_miss"' not in p.with_suffix(".json").read_text())
 
 
-def _render_module() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "bench" / "render.py"
-    spec = importlib.util.spec_from_file_location("foidata_bench_render", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-RENDER = _render_module()
+RENDER = load_bench("render")
 
 
 def facts_of(name: str, data: bytes) -> dict[str, object]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 from foidata.evaluate import facts_to_label
@@ -14,6 +16,17 @@ from foidata.extractors.facts import ResponseFacts
 from foidata.extractors.periods import normalise_period
 
 T = TypeVar("T")
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def load_bench(name: str) -> ModuleType:
+    """A bench/ script, imported by path: bench/ is not a package, and its scripts are tested as written."""
+    spec = importlib.util.spec_from_file_location(f"foidata_bench_{name}", BENCH / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 # The shared real-world PDFs (absent on a fresh clone: the tests that read them are skipped there).
 SHARED_PDFS = Path("/work/shared/corpus/pdfs")
