@@ -89,9 +89,10 @@ def _name_path(text: str, law: str, section: str, end: int) -> str:
 
 
 # Naming Scotland's Act, Regulations or Commissioner puts every citation under Scottish law: its section
-# numbers mean other things (FOISA s.21 is review, FOIA s.21 an exemption).
+# numbers mean other things (FOISA s.21 is review, FOIA s.21 an exemption). "EIRS" alone is not a sign: English
+# bodies write the plural of EIR that way.
 _SCOTTISH = re.compile(
-    r"\(\s*Scotland\s*\)\s+(?:Act|Regulations)|\bFOI\s?\(S\)\s?A\b|\bFOISA\b|\bEIR\s?\(S\)|\bEIRS\b"
+    r"\(\s*Scotland\s*\)\s+(?:Act|Regulations)|\bFOI\s?\(S\)\s?A\b|\bFOISA\b|\bEIR\s?\(S\)"
     r"|Scottish\s+Information\s+Commissioner",
 )
 

@@ -266,6 +266,10 @@ def test_exemption_names_come_from_the_statute_table() -> None:
             [("EIRS", "10(4)(a)", "Information not held")],
         ),
         ("Section 21(1) of the Freedom of Information Act 2000 applies.", [("FOIA", "21(1)", None)]),
+        (
+            "Regulation 12(5)(e) of the EIRS applies to the prices.",
+            [("EIR", "12(5)(e)", "Confidentiality of commercial or industrial information")],
+        ),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
