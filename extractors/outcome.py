@@ -209,7 +209,60 @@ def outcome_signals(text: str, exemptions: list[Exemption], money: list[Money]) 
 
 def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money]) -> str | None:
     """The outcome the response states or implies; None when the page ends before it says."""
-    return _explicit(text) or decide_outcome(outcome_signals(text, exemptions, money))
+    explicit = _explicit(text)
+    if explicit:
+        return explicit
+    decided = decide_outcome(outcome_signals(text, exemptions, money))
+    if decided in ("refused", "not_held") and per_answer_outcome(text, exemptions) == "part_disclosure":
+        return "part_disclosure"  # one answer withheld or not held, another answered
+    return decided
+
+
+_COST = re.compile(r"exceed(?:s|ed)?\s+the\s+(?:appropriate|cost)\s+limit|cost\s+limit", re.I)
+_ANSWER_MARKER = re.compile(
+    r"^[ \t]*(?:[-•*][ \t]*)?(?:(?:Q(?:uestion)?|Answer|Response)[ \t]*\d{1,2}[a-z]?\b|\(?\d{1,2}[.)](?=\s))",
+    re.I | re.M,
+)
+_NEGATIVE = re.compile(r"\b(?:not|no|none|nil|never|nothing)\b", re.I)
+_MAX_ANSWER = 1500
+
+
+def _answer_kind(answer: str, cites_exemption: bool) -> str | None:
+    """What one numbered answer gave: withheld (an exemption, a refusal, the cost limit), not held, answered
+    (a figure, or words without a negative: a negative answer without a figure says too little to tell)."""
+    if cites_exemption or REFUSAL.search(answer) or CANNOT_PROVIDE.search(answer) or _COST.search(answer):
+        return "withheld"
+    if NOT_HELD.search(answer) or UNAVAILABLE.search(answer):
+        return "not_held"
+    body = _ANSWER_MARKER.sub("", answer, count=1)
+    if re.search(r"\d", body) or (len(body.split()) >= 3 and not _NEGATIVE.search(body)):
+        return "answered"
+    return None
+
+
+def per_answer_outcome(text: str, exemptions: list[Exemption]) -> str | None:
+    """The outcome from what each numbered answer after the request got; None unless two or more are read."""
+    request = request_span(text)
+    if not request:
+        return None
+    response_text = text[request[1] :]
+    marks = list(_ANSWER_MARKER.finditer(response_text))
+    numbers = [int(re.sub(r"\D", "", m.group(0))) for m in marks]
+    if len(marks) < 2 or numbers != list(range(1, len(marks) + 1)):
+        return None  # answers are numbered 1, 2, 3 ...; anything else is a quoted statute or a list of documents
+    ends = [m.start() for m in marks[1:]] + [min(len(response_text), marks[-1].start() + _MAX_ANSWER)]
+    cited = [e.span.start - request[1] for e in exemptions]
+    kinds = {
+        _answer_kind(response_text[m.start() : end], any(m.start() <= c < end for c in cited))
+        for m, end in zip(marks, ends, strict=True)
+    } - {None}
+    if not kinds:
+        return None
+    if kinds == {"answered"}:
+        return "full_disclosure"
+    if "answered" in kinds:
+        return "part_disclosure"
+    return "not_held" if kinds == {"not_held"} else "refused"
 
 
 def decide_outcome(s: dict[str, bool]) -> str | None:

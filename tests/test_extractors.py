@@ -355,6 +355,21 @@ def outcome(text: str) -> str | None:
         ("Response\n1. 1713 notices were issued.\n2. 12 were paid.\n3. We do not record postage.", "part_disclosure"),
         ("Response\n1. The Service has not bought any.\n2. There is no written policy.", None),
         ("Response\nWe have considered your request and", None),
+        (
+            "Request\n1. How many officers?\n2. How many complaints?\nResponse\n1. 14 officers.\n"
+            "2. Section 12 applies: finding this would exceed the appropriate limit.\n",
+            "part_disclosure",
+        ),
+        (
+            "Request\n1. How many buildings?\n2. How many are empty?\nResponse\n1. We do not hold this information.\n"
+            "2. 3 buildings.\n",
+            "part_disclosure",
+        ),
+        (
+            "Request\n1. How many buildings?\nResponse\n1. We do not hold this information.\n"
+            "21. Information accessible to applicant by other means\n",
+            "not_held",
+        ),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
