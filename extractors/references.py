@@ -109,7 +109,14 @@ def _looks_like_reference(value: str) -> bool:
     return not re.fullmatch(r"(?:19|20)\d{2}", value)
 
 
+# A letter head that prints the date and the reference in one cell after "Our Ref" ("05/10/12 3289").
+_DATE_FIRST = re.compile(r"\d{1,2}[/.]\d{1,2}[/.](?:\d{2}|(?:19|20)\d{2})[ \t]+(?=[A-Za-z]{0,6}\d)")
+
+
 def _value_after(text: str, pos: int) -> Span | None:
+    date_first = _DATE_FIRST.match(text, pos)
+    if date_first:
+        pos = date_first.end()
     m = _VALUE_RE.match(text, pos)
     if not m:
         return None

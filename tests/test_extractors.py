@@ -66,6 +66,7 @@ def refs(text: str) -> dict[str, object]:
         ("If you have a query, please quote FOI/7102 in any future correspondence.", "FOI/7102", None, []),
         ("FOI Ref: 21/03/1877 & 21/03/1881\nDear Mr Smith", "21/03/1877", None, ["21/03/1881"]),
         ("Minutes of 12/05/2021 are attached.", None, None, []),
+        ("Date Our Ref 06/11/13 4410 Enquiries to Ms Brown", "4410", None, []),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
