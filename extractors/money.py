@@ -44,7 +44,7 @@ APPROXIMATE = (
     r"c\.?|ca\.|circa|approx\.?|approximately|about|around|roughly|nearly|almost|an\s+estimated"
     r"|estimated|over|just\s+over|in\s+excess\s+of|more\s+than|upwards\s+of"
 )
-_NUMBER = r"\d{1,3}(?:,[ ]?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER = r"\d{1,3}(?:,[ ]?\d{3})+(?:\.\d+)?|[1-9]\d{0,2}(?:\.\d{3}){2,}(?![\d.])|\d+(?:\.\d+)?"
 _UNIT = r"(?:(?P<unit>bn|mn|m|k)(?![a-z])|[ \t]?(?P<unit_word>billion|million|thousand)\b)"
 _UNIT2 = r"(?:(?P<unit2>bn|mn|m|k)(?![a-z])|[ \t]?(?P<unit2_word>billion|million|thousand)\b)"
 _APPROX_WORD = rf"(?P<approx>\b(?:{APPROXIMATE}))"
@@ -85,9 +85,15 @@ _COST_LIMIT = re.compile(
 _TABLE_LINES = 80
 
 
+_DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+
+
 def parse_number(text: str) -> Decimal | None:
+    cleaned = re.sub(r"[,\s]", "", text)
+    if cleaned.count(".") > 1 and _DOT_THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(".", "")  # "12.345.678": dots that group thousands
     try:
-        return Decimal(re.sub(r"[,\s]", "", text))
+        return Decimal(cleaned)
     except InvalidOperation:
         return None
 
@@ -135,13 +141,26 @@ def _approximated(
         previous_end = m.end()
 
 
+_PER_UNIT = re.compile(r"[ \t]*(?:per|a|/|each)\b", re.I)
+
+
+def _thousands_dot(m: re.Match[str], text: str) -> Decimal | None:
+    """'£7.900' is seven thousand nine hundred: pence never run to three places. A unit price ('£1.459 per
+    litre'), a scaled figure ('£1.250m') and a range keep the dot as a decimal point."""
+    raw = m.group("num")
+    unit = m.group("unit") or m.group("unit_word")
+    if unit or m.group("num2") or not _DOT_THOUSANDS.fullmatch(raw) or _PER_UNIT.match(text, m.end()):
+        return None
+    return Decimal(raw.replace(".", ""))
+
+
 def find_amounts(text: str) -> list[Money]:
     """Amounts printed with a currency, in order, without subject or period."""
     found: list[Money] = []
     lowered = folded(text)
     symbols = SYMBOL_AMOUNT if _has_any(lowered, _CURRENCY_CODES) else _SYMBOL_ONLY_AMOUNT
     for m, approx in _approximated(symbols, APPROX_BEFORE_SYMBOL, text):
-        num = parse_number(m.group("num"))
+        num = _thousands_dot(m, text) or parse_number(m.group("num"))
         if num is None or re.fullmatch(r"'?0{2,}s?", m.group("num")):
             continue  # "£000s" is a unit heading, not an amount; "£0" is a nil figure and is kept
         unit = m.group("unit") or m.group("unit_word")

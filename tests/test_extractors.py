@@ -197,6 +197,21 @@ def test_flattened_table_periods_follow_the_columns(text: str, periods: list[str
     assert [m.period for m in find_money(text)] == periods
 
 
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("The contract cost £7.900 in 2021.", "7900.00"),
+        ("We spent £12.345.678 on it.", "12345678.00"),
+        ("Diesel cost £1.459 per litre.", "1.46"),
+        ("A budget of £1.250m.", "1250000.00"),
+        ("Fees of £2.50 apply.", "2.50"),
+    ],
+)
+def test_a_dot_groups_thousands_only_where_pence_cannot_be_meant(text: str, amount: str) -> None:
+    (found,) = find_money(text)
+    assert str(found.amount) == amount
+
+
 def test_money_range_keeps_upper_end() -> None:
     (found,) = find_money("a budget of £2-3m")
     assert (found.amount, found.amount_high) == (Decimal("2000000.00"), Decimal("3000000.00"))
