@@ -8,6 +8,7 @@ does not hold, and whether it neither confirms nor denies for the whole request 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 
 from foidata.extractors.facts import Exemption, Money
 from foidata.extractors.layout import RESPONSE_HEADING, request_span, sentence_around
@@ -165,46 +166,75 @@ def _answered_after_heading(text: str) -> bool:
     return len(_ANSWER_LINE.findall(after)) >= 2
 
 
-def outcome_signals(text: str, exemptions: list[Exemption], money: list[Money]) -> dict[str, bool]:
+# Wording signals: name -> the pattern searched in the response part of the page.
+_WORDING: dict[str, re.Pattern[str]] = {
+    "disclosing_words": DISCLOSED,
+    "part_refused": PART_REFUSAL,
+    "ncnd": NCND,
+    "ncnd_partial": NCND_PARTIAL,
+    "decided_to_release": re.compile(r"decided\s+(?:today\s+)?to\s+release", re.I),
+    "advice": ADVICE,
+    "not_held": NOT_HELD,
+    "holds_part": HOLDS_PART,
+    "partly_withheld": PARTLY_WITHHELD,
+    "unavailable": UNAVAILABLE,
+    "cannot_provide": CANNOT_PROVIDE,
+    "nothing_withheld": NOTHING_WITHHELD,
+    "refusal_words": REFUSAL,
+    "held": HELD,
+}
+
+
+class Signals(Mapping[str, bool]):
     """What the response says that bears on its outcome, one flag per kind of wording or fact.
 
-    The rules below decide from these flags; the learned decision (outcome_model) reads them too.
+    Each flag is read when first asked for: the rules stop at the first that decides, and most pages are
+    decided after a few of the twenty searches.
     """
-    request = request_span(text)
-    response_text = text[request[1] :] if request else text
-    sections = {e.section for e in exemptions}
-    released_money = [
-        m
-        for m in money
-        if not (request and request[0] <= m.span.start < request[1])
-        and m.subject != "FOI appropriate cost limit"
-        and not _asked(text, m.span.start)
-    ]
-    qa_answers = _answers_questions(response_text)
-    disclosing_words = bool(DISCLOSED.search(response_text))
-    return {
-        "exemptions": bool(exemptions),
-        "cost_section": bool(sections & COST_SECTIONS),
-        "signpost_only": bool(sections) and sections <= SIGNPOST_ONLY,
-        "released_money": bool(released_money),
-        "qa_answers": qa_answers,
-        "disclosing_words": disclosing_words,
-        "part_refused": bool(PART_REFUSAL.search(response_text)),
-        "ncnd": bool(NCND.search(response_text)),
-        "ncnd_partial": bool(NCND_PARTIAL.search(response_text)),
-        "decided_to_release": bool(re.search(r"decided\s+(?:today\s+)?to\s+release", response_text, re.I)),
-        "advice": bool(ADVICE.search(response_text)),
-        "not_held": bool(NOT_HELD.search(response_text)),
-        "holds_part": bool(HOLDS_PART.search(response_text)),
-        "partly_withheld": bool(PARTLY_WITHHELD.search(response_text)),
-        "unavailable": bool(UNAVAILABLE.search(response_text)),
-        "cannot_provide": bool(CANNOT_PROVIDE.search(response_text)),
-        "nothing_withheld": bool(NOTHING_WITHHELD.search(response_text)),
-        "refusal_words": bool(REFUSAL.search(response_text)),
-        "held": bool(HELD.search(response_text)),
-        "response_heading": bool(RESPONSE_HEADING.search(text)),
-        "answers_under_heading": _answered_after_heading(text),
-    }
+
+    def __init__(self, text: str, exemptions: list[Exemption], money: list[Money]) -> None:
+        self._text, self._exemptions, self._money = text, exemptions, money
+        self._request = request_span(text)
+        self._response = text[self._request[1] :] if self._request else text
+        self._sections = {e.section for e in exemptions}
+        self._read: dict[str, bool] = {}
+        self._facts: dict[str, Callable[[], bool]] = {
+            "exemptions": lambda: bool(self._exemptions),
+            "cost_section": lambda: bool(self._sections & COST_SECTIONS),
+            "signpost_only": lambda: bool(self._sections) and self._sections <= SIGNPOST_ONLY,
+            "released_money": self._released_money,
+            "qa_answers": lambda: _answers_questions(self._response),
+            "response_heading": lambda: bool(RESPONSE_HEADING.search(self._text)),
+            "answers_under_heading": lambda: _answered_after_heading(self._text),
+        }
+
+    def _released_money(self) -> bool:
+        request, text = self._request, self._text
+        return any(
+            not (request and request[0] <= m.span.start < request[1])
+            and m.subject != "FOI appropriate cost limit"
+            and not _asked(text, m.span.start)
+            for m in self._money
+        )
+
+    def __getitem__(self, name: str) -> bool:
+        if name not in self._read:
+            if name in _WORDING:
+                self._read[name] = bool(_WORDING[name].search(self._response))
+            else:
+                self._read[name] = self._facts[name]()
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._facts, *_WORDING])
+
+    def __len__(self) -> int:
+        return len(self._facts) + len(_WORDING)
+
+
+def outcome_signals(text: str, exemptions: list[Exemption], money: list[Money]) -> Mapping[str, bool]:
+    """The flags decide_outcome reads (see Signals)."""
+    return Signals(text, exemptions, money)
 
 
 def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money]) -> str | None:
@@ -265,7 +295,7 @@ def per_answer_outcome(text: str, exemptions: list[Exemption]) -> str | None:
     return "not_held" if kinds == {"not_held"} else "refused"
 
 
-def decide_outcome(s: dict[str, bool]) -> str | None:
+def decide_outcome(s: Mapping[str, bool]) -> str | None:
     """The hand-written rules over outcome_signals, for a page that prints no outcome line."""
     answered = s["released_money"] or s["qa_answers"] or s["answers_under_heading"]
     disclosed = answered or s["disclosing_words"]

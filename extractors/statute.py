@@ -99,10 +99,14 @@ SECTION_TABLES: dict[str, dict[str, str]] = {"FOIA": FOIA_EXEMPTIONS, "FOISA": F
 REGULATION_TABLES: dict[str, dict[str, str]] = {"EIR": EIR_EXCEPTIONS, "EIRS": EIRS_EXCEPTIONS}
 
 
-def exemption_sections(law: str) -> set[str]:
+def exemption_sections(law: str) -> frozenset[str]:
     """Section or regulation numbers that hold an exemption under `law`."""
-    table = SECTION_TABLES.get(law) or REGULATION_TABLES.get(law, {})
-    return {key.split("(")[0] for key in table}
+    return _SECTIONS.get(law, frozenset())
+
+
+_SECTIONS: dict[str, frozenset[str]] = {
+    law: frozenset(key.split("(")[0] for key in table) for law, table in {**SECTION_TABLES, **REGULATION_TABLES}.items()
+}
 
 
 def exemption_name(law: str, provision: str) -> str | None:
