@@ -2,6 +2,7 @@
 alone, and whether the same facts come out as with the previous (all-pdfplumber) reader.
 
     python bench/pdf.py [PDF_DIR] [--ocr] [--details]     (PDF_DIR defaults to ../shared/corpus/pdfs)
+    python bench/pdf.py [PDF_DIR] --end-to-end [--repeat N]
 
 Each reader runs in its own child process over every file, so that peak memory (ru_maxrss) is its own:
 
@@ -9,6 +10,11 @@ Each reader runs in its own child process over every file, so that peak memory (
 - `previous`: the previous reader (`read_pdf_plumber`: pdfplumber text, duplicate characters removed, tables);
 - `foidata`: `read_pdf` with OCR off (pypdfium2 text, pdfplumber tables on ruled pages);
 - `ocr` (with --ocr): `read_pdf` with OCR on, timed on the files that have scanned pages.
+
+--end-to-end times a whole `foidata ingest` (a fresh dataset, OCR off, its default workers) of the folder's
+text-layer PDFs (MANIFEST.tsv: has_text_layer yes, neither damaged nor encrypted) against pypdfium2's raw
+text (`get_text_range` on every page) and pdfplumber's `extract_text` alone, one process each, in one run,
+and prints pages/s as bars.
 
 "Text pages" are pages with a text layer that `read_pdf` did not send to pdfplumber; their per-page times are
 compared with pdfplumber's `extract_text` on the same pages. Facts (money, dates, references, exemptions) are
@@ -24,8 +30,11 @@ import json
 import os
 import platform
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -271,9 +280,111 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){memory}, Python {platform.python_version()}, {platform.system()}"
 
 
+# --- end to end: foidata ingest against the raw libraries ----------------------------------------------------------
+
+RAW_CHILD = r"""
+import io, sys, time, warnings
+from pathlib import Path
+warnings.simplefilter("ignore")
+mode, folder = sys.argv[1], Path(sys.argv[2])
+files = sorted(folder.glob("*.pdf"))
+pages = 0
+started = time.perf_counter()
+if mode == "pypdfium2":
+    import pypdfium2 as pdfium
+    for path in files:
+        pdf = pdfium.PdfDocument(path.read_bytes())
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            textpage.get_text_range()
+            textpage.close()
+            page.close()
+            pages += 1
+        pdf.close()
+else:
+    import logging
+    import pdfplumber
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    for path in files:
+        with pdfplumber.open(io.BytesIO(path.read_bytes())) as pdf:
+            for page in pdf.pages:
+                try:
+                    page.extract_text()
+                except Exception:
+                    pass
+                page.close()
+                pages += 1
+print(pages, time.perf_counter() - started)
+"""
+
+
+def text_layer_files(folder: Path) -> list[Path]:
+    manifest = folder / "MANIFEST.tsv"
+    if not manifest.exists():
+        return sorted(folder.glob("*.pdf"))
+    rows = [line.split("\t") for line in manifest.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    return [folder / row[0] for row in rows
+            if row[7] == "yes" and row[6] not in {"damaged", "encrypted"} and (folder / row[0]).exists()]
+
+
+def _raw(mode: str, folder: Path) -> tuple[int, float]:
+    done = subprocess.run([sys.executable, "-c", RAW_CHILD, mode, str(folder)], capture_output=True, text=True,
+                          timeout=CHILD_TIMEOUT_SECONDS, check=True)
+    pages, seconds = done.stdout.split()
+    return int(pages), float(seconds)
+
+
+def _ingest(folder: Path, out: Path) -> float:
+    """Wall time of `foidata ingest` into a fresh dataset, the command as a user runs it."""
+    shutil.rmtree(out, ignore_errors=True)
+    command = Path(sys.executable).with_name("foidata")
+    env = {**os.environ, "FOIDATA_OCR": "0", "PREFECT_HOME": str(out.parent / "prefect-home")}
+    started = time.perf_counter()
+    subprocess.run([str(command), "ingest", str(folder), "--out", str(out)], capture_output=True, text=True,
+                   timeout=CHILD_TIMEOUT_SECONDS, env=env, check=False)
+    return time.perf_counter() - started
+
+
+def bars(rates: dict[str, float], width: int = 50) -> list[str]:
+    top = max(rates.values())
+    name_width = max(len(name) for name in rates)
+    return [f"{name:<{name_width}}  {'█' * max(1, round(width * rate / top)):<{width}}  {rate:7.1f} pages/s"
+            for name, rate in rates.items()]
+
+
+def end_to_end(folder: Path, repeat: int) -> list[str]:
+    with tempfile.TemporaryDirectory(prefix="foidata-pdf-") as work:
+        corpus = Path(work) / "pdfs"
+        corpus.mkdir()
+        for path in text_layer_files(folder):
+            shutil.copyfile(path, corpus / path.name)  # copies: inputs are read as regular files
+        lines = [f"{len(list(corpus.iterdir()))} text-layer PDFs from {folder}; each figure the median of "
+                 f"{repeat} run(s), taken in turn.", "", "```"]
+        runs: dict[str, list[float]] = {"pypdfium2 raw text": [], "foidata ingest (end to end)": [],
+                                        "pdfplumber extract_text": []}
+        pages = 0
+        for _ in range(repeat):
+            pages, seconds = _raw("pypdfium2", corpus)
+            runs["pypdfium2 raw text"].append(seconds)
+            runs["foidata ingest (end to end)"].append(_ingest(corpus, Path(work) / "data"))
+            runs["pdfplumber extract_text"].append(_raw("pdfplumber", corpus)[1])
+        rates = {name: pages / statistics.median(times) for name, times in runs.items()}
+        lines += bars(rates)
+        fast, ours, slow = rates.values()
+        lines += ["```", "", f"{pages} pages. foidata end to end: {fast / ours:.1f}x the time of pypdfium2's raw "
+                  f"text (target <= 2x), {ours / slow:.1f}x faster than pdfplumber's extract_text (target >= 5x)."]
+        return lines
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--child"]:
         child(argv[1], Path(argv[2]))
+        return 0
+    if "--end-to-end" in argv:
+        folder = Path(next((a for a in argv if not a.startswith("--") and not a.isdigit()), DEFAULT_DIR))
+        repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 1
+        print("\n".join(end_to_end(folder, repeat)))
         return 0
     folder = Path(next((a for a in argv if not a.startswith("--")), DEFAULT_DIR))
     if not folder.is_dir():

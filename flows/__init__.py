@@ -1,38 +1,29 @@
 """Orchestration. `run_ingest` is the whole ingest in plain Python; `ingest_flow` (Prefect 3) runs the same
-steps as one flow with a task per batch. Importing this package does not import Prefect."""
+steps as one flow with a task per batch. Importing this package imports neither Prefect nor the parsers:
+the names below are loaded on first use."""
 
 from __future__ import annotations
 
-import os
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from foidata.flows.ingest import DEFAULT_BATCH_SIZE, FailureGroup, IngestSummary, run_ingest
+from foidata.flows.settings import DEFAULT_BATCH_SIZE, PREFECT_ENV_DEFAULTS, set_prefect_env_defaults
 
 if TYPE_CHECKING:
+    from foidata.flows.ingest import FailureGroup, IngestSummary, run_ingest
     from foidata.flows.prefect_flow import ingest_flow
 
-# Quiet, offline-friendly Prefect for a command-line run (ephemeral server, no telemetry calls).
-PREFECT_ENV_DEFAULTS = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "DO_NOT_TRACK": "1",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-    # The ephemeral server's first start builds its database: 12 s on a quiet 2-core machine, over 30 s on a
-    # busy one, past Prefect's 20 s default, which made a first `foidata demo` fail.
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+_LAZY = {
+    "FailureGroup": "foidata.flows.ingest",
+    "IngestSummary": "foidata.flows.ingest",
+    "run_ingest": "foidata.flows.ingest",
+    "ingest_flow": "foidata.flows.prefect_flow",  # Prefect takes most of a second to import
 }
 
 
-def set_prefect_env_defaults() -> None:
-    """Apply PREFECT_ENV_DEFAULTS where the user has not set them. Call before Prefect is imported."""
-    for name, value in PREFECT_ENV_DEFAULTS.items():
-        os.environ.setdefault(name, value)
-
-
 def __getattr__(name: str) -> Any:
-    if name == "ingest_flow":  # imported on first use: Prefect takes most of a second to import
-        from foidata.flows.prefect_flow import ingest_flow
-
-        return ingest_flow
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -17,14 +17,18 @@ import secrets
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from foidata import EXTRACTOR_VERSION
 from foidata.document import sha256_file
+from foidata.flows import runstate
 from foidata.flows.parallel import pool
+from foidata.flows.settings import DEFAULT_BATCH_SIZE, MAX_AUTO_BATCH_SIZE, TARGET_TASKS
 from foidata.isolation import process_safely
 from foidata.output import commit, failed_sources, has_dataset, known_documents, open_dataset
 from foidata.output.staging import Staging
@@ -33,10 +37,6 @@ from foidata.pipeline import error_row
 from foidata.readers import DEFAULT_MAX_BYTES
 from foidata.regroup import RunBodies, prepare_responses
 from foidata.schemas import TABLES, ErrorRecord
-
-DEFAULT_BATCH_SIZE = 250  # Prefect costs ~25 ms a task on a busy 2-core machine: 2-3% of a 250-document batch
-MAX_AUTO_BATCH_SIZE = 1000
-TARGET_TASKS = 100
 
 
 def auto_batch_size(documents: int) -> int:
@@ -180,27 +180,14 @@ def plan_ingest(
     )
 
 
-def process_batch(batch: Batch) -> BatchResult:
-    """Run every document of the batch through the pipeline. Never raises for a bad document."""
+def process_batch(batch: Batch, progress: Callable[[int], None] | None = None) -> BatchResult:
+    """Run every document of the batch through the pipeline (`progress(1)` after each, when given). Never
+    raises for a bad document."""
     rows: dict[str, list[BaseModel]] = defaultdict(list)
     for doc in batch.documents:
-        at = dt.datetime.now(dt.UTC)
-        try:
-            # The size limit is checked before reading: a 100 MB file must not be loaded to be refused.
-            size = Path(doc.path).stat().st_size
-            if size > DEFAULT_MAX_BYTES:
-                reason = f"the file is {size:,} bytes; the limit is {DEFAULT_MAX_BYTES:,}"
-                sha = doc.sha256 or sha256_file(doc.path)
-                rows["errors"].append(error_row(doc.source, sha, "read", "too_large", reason, batch.run_id, at))
-                continue
-            data = Path(doc.path).read_bytes()
-        except OSError as exc:
-            reason = f"cannot read {doc.path}: {_why(exc)}"
-            rows["errors"].append(error_row(doc.source, None, "read", "unreadable", reason, batch.run_id, at))
-            continue
-        processed = process_safely(doc.source, data, batch.run_id, at)
-        for table, table_rows in processed.rows.items():
-            rows[table].extend(table_rows)
+        _process_document(doc, batch.run_id, rows)
+        if progress is not None:
+            progress(1)
     if batch.out_dir is None:
         return BatchResult(rows=dict(rows), processed=len(batch.documents))
     # Spill every table but the (few) errors, which the summary needs: memory stays one batch deep.
@@ -209,11 +196,51 @@ def process_batch(batch: Batch) -> BatchResult:
     return BatchResult(rows={"errors": errors}, processed=len(batch.documents), staged=staged)
 
 
+def _process_document(doc: Candidate, run_id: str, rows: dict[str, list[BaseModel]]) -> None:
+    at = dt.datetime.now(dt.UTC)
+    try:
+        # The size limit is checked before reading: a 100 MB file must not be loaded to be refused.
+        size = Path(doc.path).stat().st_size
+        if size > DEFAULT_MAX_BYTES:
+            reason = f"the file is {size:,} bytes; the limit is {DEFAULT_MAX_BYTES:,}"
+            sha = doc.sha256 or sha256_file(doc.path)
+            rows["errors"].append(error_row(doc.source, sha, "read", "too_large", reason, run_id, at))
+            return
+        data = Path(doc.path).read_bytes()
+    except OSError as exc:
+        reason = f"cannot read {doc.path}: {_why(exc)}"
+        rows["errors"].append(error_row(doc.source, None, "read", "unreadable", reason, run_id, at))
+        return
+    processed = process_safely(doc.source, data, run_id, at)
+    for table, table_rows in processed.rows.items():
+        rows[table].extend(table_rows)
+
+
 def process_batches(batches: Sequence[Batch], workers: int = 1) -> list[BatchResult]:
-    """Every batch, on `workers` processes when there is more than one batch to share."""
+    """Every batch, on `workers` processes when there is more than one batch to share; each document done
+    is reported to `runstate` (the progress bar), each batch's as it finishes when they run in workers."""
     if workers <= 1 or len(batches) <= 1:
-        return [process_batch(batch) for batch in batches]
-    return list(pool(workers).map(process_batch, batches))
+        return [process_batch(batch, runstate.documents_done) for batch in batches]
+    futures = [pool(workers).submit(process_batch, batch) for batch in batches]
+    for future, batch in zip(futures, batches, strict=True):
+        future.add_done_callback(partial(_batch_done, len(batch.documents)))
+    return [future.result() for future in futures]
+
+
+def _batch_done(documents: int, _: Future[BatchResult]) -> None:
+    runstate.documents_done(documents)
+
+
+def split_for_workers(batch: Batch, workers: int, parts_per_worker: int = 4) -> list[Batch]:
+    """One batch as several smaller ones, so that `workers` processes share it and progress moves often."""
+    count = min(len(batch.documents), workers * parts_per_worker)
+    if count <= 1:
+        return [batch]
+    size = -(-len(batch.documents) // count)
+    return [
+        Batch(batch.run_id, batch.documents[i : i + size], batch.out_dir, batch.index * 1000 + n)
+        for n, i in enumerate(range(0, len(batch.documents), size))
+    ]
 
 
 def finish_ingest(plan: IngestPlan, results: Iterable[BatchResult]) -> IngestSummary:
@@ -236,7 +263,8 @@ def finish_ingest(plan: IngestPlan, results: Iterable[BatchResult]) -> IngestSum
     if write:
         # Request groups span the whole dataset, so they are set here, on every new row, before the commit.
         bodies = prepare_responses(plan.out_dir, rows, staging, plan.replaced_sources)
-        dataset_rows = commit(plan.out_dir, rows, plan.replaced_sources, plan.run_id, staged=staging).tables
+        with runstate.committing():
+            dataset_rows = commit(plan.out_dir, rows, plan.replaced_sources, plan.run_id, staged=staging).tables
     else:
         staging.remove()
         dataset_rows = open_dataset(plan.out_dir).manifest.tables

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import atexit
 import gc
-import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
+
+from foidata.isolation import detach_from_terminal_signals, forkserver_context
 
 # A worker allocates millions of short-lived objects (parse trees, matches, rows) and keeps few: Python's default
 # cycle collection, every 700 allocations, took about 15% of a document's time (bench pages, one process).
@@ -36,11 +37,14 @@ def pool(workers: int) -> ProcessPoolExecutor:
                 _pool.shutdown(wait=True)
             # A fork server, not fork: the caller runs Prefect's threads, and forking a threaded process can
             # copy a lock another thread holds. The server starts once with the parsers imported.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["foidata.pipeline"])
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=tune_gc)
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=forkserver_context(), initializer=start_worker)
             _pool_workers = workers
         return _pool
+
+
+def start_worker() -> None:
+    detach_from_terminal_signals()
+    tune_gc()
 
 
 def tune_gc() -> None:

@@ -18,6 +18,7 @@ from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settin
 from prefect.utilities.annotations import quote, unmapped
 
 from foidata.fetch import FetchSettings
+from foidata.flows import runstate
 from foidata.flows.distributed import check_can_start_children, dask_task_runner
 from foidata.flows.ingest import (
     Batch,
@@ -75,8 +76,8 @@ def one_shot() -> Iterator[None]:
 
 
 @task(name="plan", cache_policy=NO_CACHE)
-def plan_task(paths: list[str], out_dir: str, batch_size: int | None) -> Sealed[IngestPlan]:
-    return Sealed(plan_ingest(paths, out_dir, batch_size))
+def plan_task(paths: list[str], out_dir: str, batch_size: int | None, run_id: str | None = None) -> Sealed[IngestPlan]:
+    return Sealed(plan_ingest(paths, out_dir, batch_size, run_id))
 
 
 @task(name="process-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
@@ -85,8 +86,10 @@ def process_batch_task(batch: Sealed[Batch], workers: int) -> Sealed[BatchResult
     # process's own making (MemoryError, a bug): one more try is cheap because the batch is pure.
     if workers <= 1:  # in this process: the local runner with one worker, or a Dask worker
         check_can_start_children()
-        return Sealed(process_batch(batch.value))
-    return Sealed(pool(workers).submit(process_batch, batch.value).result())  # this thread waits; a process works
+        return Sealed(process_batch(batch.value, runstate.documents_done))
+    result = pool(workers).submit(process_batch, batch.value).result()  # this thread waits; a process works
+    runstate.documents_done(len(batch.value.documents))
+    return Sealed(result)
 
 
 @task(name="commit", cache_policy=NO_CACHE)
@@ -96,12 +99,14 @@ def commit_task(plan: Sealed[IngestPlan], results: Sealed[list[BatchResult]]) ->
 
 @flow(name="foidata-ingest")
 def ingest_flow(
-    paths: list[str], out_dir: str, batch_size: int | None = None, workers: int | None = None
+    paths: list[str], out_dir: str, batch_size: int | None = None, workers: int | None = None,
+    run_id: str | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the dataset in `out_dir` with `workers` processes (default: one per
-    core), `batch_size` documents a task (default: see auto_batch_size); returns what was done."""
+    core), `batch_size` documents a task (default: see auto_batch_size); returns what was done. `run_id`
+    names the new version (default: a new one)."""
     workers = workers or default_workers()
-    plan = plan_task.submit(paths, out_dir, batch_size).result()
+    plan = plan_task.submit(paths, out_dir, batch_size, run_id).result()
     futures = process_batch_task.map([Sealed(batch) for batch in plan.value.batches], unmapped(workers))
     results = [future.result().value for future in futures]
     summary = commit_task.submit(plan, Sealed(results))

@@ -20,17 +20,22 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
-import duckdb
-from pydantic import BaseModel
 
 from foidata import __version__
-from foidata.flows import IngestSummary, set_prefect_env_defaults
-from foidata.flows.ingest import DEFAULT_BATCH_SIZE, MAX_AUTO_BATCH_SIZE, TARGET_TASKS
-from foidata.output import DatasetError, DatasetNotFound, connect
-from foidata.schemas import TABLES, data_dictionary
+from foidata.flows.settings import DEFAULT_BATCH_SIZE, MAX_AUTO_BATCH_SIZE, TARGET_TASKS, set_prefect_env_defaults
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from foidata.flows import IngestSummary
+    from foidata.flows.ingest import IngestPlan
+
+# Everything heavy (pyarrow, pydantic, the parsers, DuckDB, Prefect) is imported inside the commands, so that
+# `foidata --help` or a mistyped path answers at once, and a parsing child that re-runs this module as its
+# __main__ pays nothing for it.
 
 EXIT_DOCUMENTS_FAILED = 3
 DEFAULT_DEMO_OUT = "data/demo"
@@ -64,12 +69,55 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except DatasetError as exc:
-            raise click.ClickException(str(exc)) from None
         except OSError as exc:
             if exc.errno == errno.EPIPE:  # `foidata query ... | head`: click handles it
                 raise
             raise click.ClickException(_one_line(exc)) from None
+        except Exception as exc:
+            if _is_dataset_error(exc):
+                raise click.ClickException(str(exc)) from None
+            raise
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            _load_command(self, cmd_name)
+        return self.commands.get(cmd_name)
+
+
+def _is_dataset_error(exc: BaseException) -> bool:
+    """Without importing foidata.output: if its errors module is not loaded, nothing raised one."""
+    errors = sys.modules.get("foidata.output.errors")
+    return errors is not None and isinstance(exc, errors.DatasetError)
+
+
+# Command groups in their own modules, imported only when named (they pull in pyarrow and DuckDB).
+LAZY_COMMANDS = {
+    "groups": "foidata.commands_compare",
+    "compare": "foidata.commands_compare",
+    "report": "foidata.commands_compare",
+    "export": "foidata.export.cli",
+    "run": "foidata.nightly",
+}
+
+
+def _load_command(group: click.Group, name: str) -> None:
+    module = importlib.import_module(LAZY_COMMANDS[name])
+    command = getattr(module, name)
+    if name == "report":
+        from foidata.report.cli import spend
+
+        command.add_command(spend)
+    group.add_command(command, name)
+
+
+def all_commands() -> dict[str, click.Command]:
+    """Every command, the lazily imported ones loaded (for help tests and documentation checks)."""
+    for name in LAZY_COMMANDS:
+        cli.get_command(click.Context(cli), name)
+    return dict(cli.commands)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -123,6 +171,7 @@ def ingest(paths: tuple[str, ...], out_dir: str, batch_size: int | None, workers
     Example: foidata ingest /shared/foi --out s3://bucket/foi --runner dask --dask-address tcp://HOST:8786
     """
     started = time.monotonic()
+    _check_inputs(paths)
     if runner == "dask":
         if not dask_address:
             raise click.UsageError("--runner dask needs --dask-address tcp://HOST:8786")
@@ -153,6 +202,8 @@ def demo(out_dir: str) -> None:
     Example: foidata demo --out data/demo
     """
     started = time.monotonic()
+    from foidata.output import connect
+
     summary = _run_flow([str(sample_texts())], out_dir, None)
     _print_summary(summary, started)
     con = connect(out_dir)
@@ -185,7 +236,10 @@ def query(sql: str, data_dir: str, fmt: str, output: Path | None) -> None:
     \b
     Example: foidata query "SELECT body, count(*) AS n FROM responses GROUP BY body" --data data/foi
     """
+    import duckdb
+
     from foidata.export.query_output import output_to, write_parquet
+    from foidata.output import connect
 
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet writes a file: give --output FILE")
@@ -240,6 +294,7 @@ def check(data_dir: str, as_json: bool, raw_sample: int | None) -> None:
     Example: foidata check --data data/foi
     Example: foidata check --data s3://bucket/foi --json --raw-sample 100
     """
+    from foidata.output import DatasetNotFound
     from foidata.output.check import format_report, inspect_dataset, report_dict
 
     try:
@@ -259,6 +314,10 @@ def schema() -> None:
     \b
     Example: foidata schema > DATA_DICTIONARY.md
     """
+    from pydantic import BaseModel
+
+    from foidata.schemas import TABLES, data_dictionary
+
     tables: dict[str, type[BaseModel]] = dict(TABLES)  # data_dictionary wants a dict of BaseModel types
     click.echo(data_dictionary(tables))
 
@@ -500,6 +559,31 @@ def sample_texts() -> Path:
     return texts
 
 
+def _check_inputs(paths: Sequence[str]) -> None:
+    """Refuse a path that does not exist, or a folder with no file to read, in one line (exit 2), before
+    anything is imported or started: such a mistake used to cost a Prefect start before its error."""
+    for given in paths:
+        path = Path(given).expanduser()
+        if not path.exists():
+            _usage_exit(f"{given}: no such file or folder")
+        if path.is_dir() and not _has_a_file(path):
+            _usage_exit(f"{given}: the folder has no files to read (hidden ones are skipped)")
+
+
+def _has_a_file(folder: Path) -> bool:
+    """Whether ingest would find anything under `folder` (hidden files and folders skipped, as it does)."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        if any(not name.startswith(".") and os.path.isfile(os.path.join(dirpath, name)) for name in filenames):
+            return True
+    return False
+
+
+def _usage_exit(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    click.get_current_context().exit(2)
+
+
 def _check_dask(out_dir: str, address: str, shared_out: bool) -> None:
     from foidata.flows.distributed import RunnerError, check_dask_run
 
@@ -513,14 +597,56 @@ def _run_flow(
     paths: Sequence[str], out_dir: str, batch_size: int | None, workers: int | None = None,
     dask_address: str | None = None,
 ) -> IngestSummary:
-    """The ingest flow, here (one process per core unless `workers`) or on the Dask cluster at `dask_address`."""
+    """The ingest, here (one process per core unless `workers`) or on the Dask cluster at `dask_address`,
+    with a progress bar on a terminal and Ctrl-C stopping it at once (foidata.runcontrol)."""
+    from foidata.flows import runstate
     from foidata.flows.ingest import finish_ingest, plan_ingest
+    from foidata.runcontrol import RunProgress, stop_on_interrupt
 
-    # Nothing new to read: the answer is known without starting Prefect (seconds saved on every no-op run).
+    # Nothing new to read: the answer is known without starting anything (seconds saved on every no-op run).
     plan = plan_ingest(paths, out_dir, batch_size)
     if not plan.batches and not plan.early_errors and plan.has_dataset:
         return finish_ingest(plan, [])
+    progress = RunProgress()
+    with (stop_on_interrupt(out_dir, plan.run_id, progress, runstate.is_committing, runstate.run_after_commit),
+          runstate.listening(progress.advance)):
+        progress.start(sum(len(batch.documents) for batch in plan.batches))
+        try:
+            if dask_address is None and len(plan.batches) <= 1:
+                return _run_here(plan, workers)
+            return _run_prefect(paths, out_dir, batch_size, workers, dask_address, plan.run_id)
+        finally:
+            progress.stop()
 
+
+# Input this small is parsed in this process: starting worker processes would cost more than it saves.
+SHARE_OVER_BYTES = 1024**2
+
+
+def _run_here(plan: IngestPlan, workers: int | None) -> IngestSummary:
+    """A run of one batch without Prefect: one task has nothing to orchestrate, and Prefect's start (5-10 s)
+    would be most of a small run. The batch is shared out between the worker processes when it is large."""
+    from foidata.flows.ingest import finish_ingest, process_batches, split_for_workers
+    from foidata.flows.parallel import default_workers
+
+    workers = workers or default_workers()
+    batches = plan.batches
+    if workers > 1 and batches and _input_bytes(plan) > SHARE_OVER_BYTES:
+        batches = split_for_workers(batches[0], workers)
+    return finish_ingest(plan, process_batches(batches, workers))
+
+
+def _input_bytes(plan: IngestPlan) -> int:
+    total = 0
+    for candidate in (doc for batch in plan.batches for doc in batch.documents):
+        with contextlib.suppress(OSError):
+            total += os.stat(candidate.path).st_size
+    return total
+
+
+def _run_prefect(paths: Sequence[str], out_dir: str, batch_size: int | None, workers: int | None,
+                 dask_address: str | None, run_id: str) -> IngestSummary:
+    """The ingest flow: one Prefect flow for the run, a task per batch."""
     from foidata.flows.prefect_flow import (  # imports Prefect: only once the env is set
         dask_ingest_flow,
         ingest_flow,
@@ -529,9 +655,9 @@ def _run_flow(
 
     with _quiet_prefect_errors(), one_shot():
         if dask_address is None:
-            summary: IngestSummary = ingest_flow(list(paths), out_dir, batch_size, workers)
+            summary: IngestSummary = ingest_flow(list(paths), out_dir, batch_size, workers, run_id)
         else:
-            summary = dask_ingest_flow(dask_address)(list(paths), out_dir, batch_size, 1)
+            summary = dask_ingest_flow(dask_address)(list(paths), out_dir, batch_size, 1, run_id)
     return summary
 
 
@@ -562,7 +688,7 @@ class _ReportedErrorsFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, DatasetError | OSError):
+        if error is not None and (isinstance(error, OSError) or _is_dataset_error(error)):
             self.seen.add(str(error))
             return False
         message = record.getMessage()
@@ -597,7 +723,7 @@ def _print_summary(s: IngestSummary, started: float) -> None:
     )
     click.echo(f"Rows: {rows}")
     took = time.monotonic() - started
-    click.echo(f"Took {took:.1f} s ({s.seconds:.1f} s working, the rest starting and stopping Prefect).")
+    click.echo(f"Took {took:.1f} s ({s.seconds:.1f} s of it planning, parsing and committing).")
     click.echo(f'Query it: foidata query "SELECT * FROM responses" --data {s.dataset}')
 
 
@@ -646,18 +772,3 @@ def _one_line(exc: BaseException | str) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-# Commands comparing bodies (foidata/commands_compare.py); imported last, as they use this module's renderer.
-from foidata.commands_compare import compare, groups, report  # noqa: E402
-
-cli.add_command(groups)
-cli.add_command(compare)
-cli.add_command(report)
-
-# Publishing and the nightly run (foidata/report, foidata/export, foidata/nightly.py).
-from foidata.export.cli import export  # noqa: E402
-from foidata.nightly import run  # noqa: E402
-from foidata.report.cli import spend  # noqa: E402
-
-report.add_command(spend)
-cli.add_command(export)
-cli.add_command(run)

@@ -3,12 +3,16 @@ pathological file becomes an error row instead of hanging or exhausting the run.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
 import resource
+import signal
 import sys
+import threading
 from collections.abc import Callable
 
 from foidata.pipeline import Origin, Processed, error_row, process_bytes
@@ -31,8 +35,21 @@ def _default_worker(source: str, data: bytes, run_id: str, at: dt.datetime, orig
     return process_bytes(source, data, run_id, at, origin=origin)
 
 
+def detach_from_terminal_signals() -> None:
+    """In a child: Ctrl-C is the parent's to handle (it stops the run and kills its children), and a child
+    whose parent is gone stops too, instead of parsing on for nobody."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # a libc without prctl: the parent kills them
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
 def _child(conn: multiprocessing.connection.Connection, worker: Worker, source: str, data: bytes, run_id: str,
            at: dt.datetime, origin: Origin | None, memory_bytes: int) -> None:
+    detach_from_terminal_signals()
     if sys.platform.startswith("linux"):
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
@@ -83,14 +100,31 @@ def process_isolated(
         child.join(5)
 
 
-def _context() -> multiprocessing.context.SpawnContext | multiprocessing.context.ForkServerContext:
-    """A fork server, not a plain fork: the ingest process runs Prefect's threads, and forking a threaded
-    process can copy a lock another thread holds. The server starts once with the parsers imported."""
+Context = (multiprocessing.context.SpawnContext | multiprocessing.context.ForkServerContext
+           | multiprocessing.context.ForkContext)
+
+# What the fork server imports once, so that its children start with it loaded. "__main__" first: every
+# child re-runs the parent's main module (the `foidata` script, which imports foidata.cli) unless the server
+# already holds it, which cost about 0.5 s a child before foidata.cli became light.
+FORKSERVER_PRELOAD = ["__main__", "foidata.pipeline"]
+
+
+def forkserver_context() -> multiprocessing.context.SpawnContext | multiprocessing.context.ForkServerContext:
+    """A fork server, not a plain fork, for a process that runs threads (Prefect's, a progress bar's):
+    forking a threaded process can copy a lock another thread holds."""
     if sys.platform == "win32":
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["foidata.pipeline"])
+    context.set_forkserver_preload(FORKSERVER_PRELOAD)
     return context
+
+
+def _context() -> Context:
+    """A plain fork where it is safe, in a process with one thread (a pool worker): it costs a few
+    milliseconds and shares everything already imported. Otherwise the fork server."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return forkserver_context()
 
 
 def _failed(source: str, sha: str, error_type: str, reason: str, run_id: str, at: dt.datetime) -> Processed:

@@ -8,6 +8,8 @@ import io
 import json
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from foidata import cli as cli_module
-from foidata.cli import EXIT_DOCUMENTS_FAILED, cli
+from foidata.cli import EXIT_DOCUMENTS_FAILED, all_commands, cli
 from foidata.flows import IngestSummary, run_ingest
 from foidata.output import DatasetError
 from foidata.schemas import TABLES
@@ -42,7 +44,7 @@ def dataset(corpus: Path, tmp_path: Path, runner: CliRunner) -> Path:
     return out
 
 
-@pytest.mark.parametrize("command", [[], *([name] for name in cli.commands)])
+@pytest.mark.parametrize("command", [[], *([name] for name in all_commands())])
 def test_every_command_has_help_with_an_example(runner: CliRunner, command: list[str]) -> None:
     result = runner.invoke(cli, [*command, "--help"])
     assert result.exit_code == 0, result.output
@@ -62,14 +64,39 @@ def test_ingest_prints_a_summary_and_exits_0_when_every_document_is_read(dataset
 
 def test_ingest_exits_3_when_some_documents_fail(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
     (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "blank.txt").write_bytes(b"")
     out = tmp_path / "data"
-    result = runner.invoke(cli, ["ingest", str(corpus), str(tmp_path / "missing"), "--out", str(out)])
+    result = runner.invoke(cli, ["ingest", str(corpus), "--out", str(out)])
     assert result.exit_code == EXIT_DOCUMENTS_FAILED, result.output
     assert "5 seen, 0 unchanged, 5 processed, 2 failed" in result.output
-    assert "discover/not_found" in result.output
-    again = runner.invoke(cli, ["ingest", str(corpus), str(tmp_path / "missing"), "--out", str(out)])
+    again = runner.invoke(cli, ["ingest", str(corpus), "--out", str(out)])
     assert again.exit_code == EXIT_DOCUMENTS_FAILED  # same inputs, same answer, though nothing was redone
     assert "2 unchanged document(s) failed before" in again.output
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty folder", "only hidden files"])
+def test_a_missing_path_or_an_empty_folder_is_refused_at_once(corpus: Path, tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "inputs"
+    if kind != "missing":
+        (target / ".git").mkdir(parents=True)
+        if kind == "only hidden files":
+            (target / ".notes.txt").write_text("FOI 1234: £5", encoding="utf-8")
+            (target / ".git" / "HEAD").write_text("ref", encoding="utf-8")
+    out = tmp_path / "data"
+    # A real process: the refusal must come before Prefect, the parsers or pyarrow are imported.
+    probe = (
+        "import sys; from foidata.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n"
+        "    heavy = [m for m in ('prefect', 'pyarrow', 'pdfplumber', 'duckdb', 'pydantic') if m in sys.modules]\n"
+        "    print('imported:', heavy, file=sys.stderr); raise\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, "ingest", str(corpus), str(target), "--out", str(out)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2 and str(target) in lines[0] and lines[0].startswith("Error: "), done.stderr
+    assert lines[1] == "imported: []"
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(

@@ -84,15 +84,17 @@ files = ["{sample_texts()}"]
 
 
 def test_a_failing_step_does_not_stop_the_others(tmp_path: Path) -> None:
+    (tmp_path / "unreadable").mkdir()
+    (tmp_path / "unreadable" / "empty.txt").write_bytes(b"")
     config = write_config(tmp_path, """
 [output]
 data = "data"
 csv = "out/csv"
 [[sources]]
-files = ["missing-folder"]
+files = ["unreadable"]
 """)
     result = CliRunner().invoke(cli, ["run", "--config", str(config)])
-    assert result.exit_code == 3, result.output  # the missing folder is an error row, like ingest's
+    assert result.exit_code == 3, result.output  # the empty file is an error row, like ingest's
     assert "export csv" in result.output and (tmp_path / "out" / "csv" / "errors.csv").is_file()
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+import pypdfium2 as pdfium
 import pytest
 from fpdf import FPDF
 from tests_support import SHARED_PDFS, map_largest_first, shared_pdf_names
@@ -120,13 +121,30 @@ def test_text_pages_never_open_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> No
     assert opened == []
 
 
-def test_ruled_page_gets_pdfplumber_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ruled_page_gets_its_tables_from_pdfium_without_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
     opened = opens_counted(monkeypatch)
     doc = read_pdf(ruled_pdf(), "table.pdf")
-    assert opened == [1]
+    assert opened == []
     assert doc.tables[0].rows == (("Year", "Spend"), ("2021/22", "£12,030.50"), ("2022/23", "£14,364.52"))
     assert doc.tables[0].page == 1
     assert "2021/22 £12,030.50" in doc.text  # pdfium keeps the row on one line too
+
+
+def _rotated(data: bytes) -> bytes:
+    pdf = pdfium.PdfDocument(data)
+    pdf[0].set_rotation(90)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_a_ruled_page_turned_sideways_goes_to_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = opens_counted(monkeypatch)
+    doc = read_pdf(_rotated(ruled_pdf()), "table.pdf")
+    assert opened == [1]
+    # pdfplumber reads the grid as it shows, turned: the same cells, rows and columns swapped.
+    cells = {cell for row in doc.tables[0].rows for cell in row}
+    assert cells == {"Year", "Spend", "2021/22", "£12,030.50", "2022/23", "£14,364.52"}
 
 
 def test_tables_survive_pdfplumber_failing_to_open(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -134,7 +152,7 @@ def test_tables_survive_pdfplumber_failing_to_open(monkeypatch: pytest.MonkeyPat
         raise ValueError("pdfminer cannot parse this")
 
     monkeypatch.setattr(pdf_reader.pdfplumber, "open", broken)
-    doc = read_pdf(ruled_pdf(), "table.pdf")
+    doc = read_pdf(_rotated(ruled_pdf()), "table.pdf")
     assert doc.tables == () and "£12,030.50" in doc.text
 
 

@@ -28,7 +28,7 @@ def test_quick_start_has_exactly_two_command_lines() -> None:
 
 
 def test_every_command_is_documented() -> None:
-    from foidata.cli import cli
+    from foidata.cli import all_commands
 
-    for name in cli.commands:
+    for name in all_commands():
         assert f"foidata {name}" in README, name

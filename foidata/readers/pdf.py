@@ -1,5 +1,5 @@
-"""PDFs: text from pypdfium2 on every page, tables from pdfplumber where ruling lines make a grid, and
-Tesseract OCR for scanned pages.
+"""PDFs: text from pypdfium2 on every page, tables where ruling lines make a grid (pypdfium2's characters
+in the grid, `pdf_tables`; pdfplumber on the few pages it reads better), and Tesseract OCR for scanned pages.
 
 Pages are joined with "\\n\\f\\n"; `Document.pages` records where each page's text starts and ends, how many
 redacted runs it had, whether its text came from OCR, and why a page could not be read.
@@ -31,8 +31,9 @@ import pypdfium2.raw as pdfium_c
 
 from foidata.document import MEDIA_PDF, Document, Page, Table, sha256_hex
 from foidata.readers import ocr as ocr_engine
+from foidata.readers import pdf_tables
 from foidata.readers.errors import ReadError
-from foidata.readers.pdf_page import Box, page_text, scan_page, unicode_error_share
+from foidata.readers.pdf_page import Box, PageScan, page_text, scan_page, unicode_error_share
 from foidata.readers.pdf_plumber import (
     MAX_CID_SHARE,
     PAGE_SEPARATOR,
@@ -144,20 +145,24 @@ def _clean(text: str) -> str:
 
 
 def _page_content(page: SourcePage, number: int) -> PageContent:
-    """Text (pdfium, redactions replaced) and tables (pdfplumber, ruled pages only) of one page."""
+    """Text (pdfium, redactions replaced) and tables (ruled pages only: pdfium's grid, or pdfplumber where
+    `pdf_tables.can_read` says it reads the page better)."""
     scan = scan_page(page.pdfium_page)
     textpage = page.pdfium_page.get_textpage()
     try:
         if unicode_error_share(textpage) > MAX_UNICODE_ERROR_SHARE:
             return PageContent("", [], needs_ocr=GARBLED)
         read = page_text(textpage, scan)
+        text = _clean(read.text)
+        if not text.strip():
+            return PageContent("", [], needs_ocr=SCANNED if scan.image_share >= MIN_SCAN_IMAGE_SHARE else None)
+        if not scan.ruled:
+            return PageContent(text, [], read.redacted_spans)
+        if pdf_tables.can_read(scan, page.pdfium_page.get_rotation(), read.hidden):
+            return PageContent(text, _grid_tables(textpage, scan, number), read.redacted_spans)
     finally:
         textpage.close()
-    text = _clean(read.text)
-    if not text.strip():
-        return PageContent("", [], needs_ocr=SCANNED if scan.image_share >= MIN_SCAN_IMAGE_SHARE else None)
-    tables = _tables(page, number, read.hidden) if scan.ruled else []
-    return PageContent(text, tables, read.redacted_spans)
+    return PageContent(text, _tables(page, number, read.hidden), read.redacted_spans)
 
 
 def _tables(page: SourcePage, number: int, hidden: tuple[Box, ...]) -> list[Table]:
@@ -167,6 +172,14 @@ def _tables(page: SourcePage, number: int, hidden: tuple[Box, ...]) -> list[Tabl
         return page_tables(plumber_page, number, hidden) if plumber_page is not None else []
     except Exception as exc:
         log.debug("no tables from page %d: %s", number, short_reason(exc))
+        return []
+
+
+def _grid_tables(textpage: pdfium.PdfTextPage, scan: PageScan, number: int) -> list[Table]:
+    try:
+        return pdf_tables.page_tables(textpage, scan, number)
+    except Exception as exc:  # a page's tables are a bonus: its text stands without them
+        log.debug("no tables from page %d: %s", number, _short(exc))
         return []
 
 
