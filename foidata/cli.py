@@ -285,6 +285,15 @@ def schema() -> None:
 # ---- foidata scrape / serve ---------------------------------------------------------------------------------
 
 
+def _one_line_contact(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """--contact goes into a header: a CR or LF in it is the user's mistake (exit 2), not a site's fault."""
+    from foidata.fetch.client import contact_problem
+
+    if value is not None and (problem := contact_problem(value)):
+        raise click.BadParameter(problem)
+    return value
+
+
 def _scrape_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options every `foidata scrape SOURCE` shares."""
     options = [
@@ -300,7 +309,8 @@ def _scrape_options(command: Callable[..., None]) -> Callable[..., None]:
             "--rate", "rate_per_host", type=click.FloatRange(min=0.01, max=20.0), default=1.0, show_default=True,
             help="Requests per second per host (robots.txt Crawl-delay can only slow it down).",
         ),
-        click.option("--contact", envvar="FOIDATA_CONTACT", help="Email or URL added to the User-Agent."),
+        click.option("--contact", envvar="FOIDATA_CONTACT", callback=_one_line_contact,
+                     help="Email or URL added to the User-Agent."),
         click.option(
             "--workers", type=click.IntRange(min=1, max=32), default=4, show_default=True,
             help="Items fetched at once (the per-host rate still holds).",
@@ -417,7 +427,8 @@ def _scrape(kind: str, source_options: dict[str, Any], *, out_dir: str, since: d
 )
 @click.option("--cron", default="0 2 * * *", show_default=True, help="When to run (cron syntax, server time).")
 @click.option("--rate", "rate_per_host", type=click.FloatRange(min=0.01, max=20.0), default=1.0, show_default=True)
-@click.option("--contact", envvar="FOIDATA_CONTACT", help="Email or URL added to the User-Agent.")
+@click.option("--contact", envvar="FOIDATA_CONTACT", callback=_one_line_contact,
+              help="Email or URL added to the User-Agent.")
 @click.option("--dry-run", is_flag=True, help="Print the deployments as JSON and exit without serving.")
 def serve(specs: tuple[str, ...], out_dir: str, cron: str, rate_per_host: float, contact: str | None,
           dry_run: bool) -> None:

@@ -251,7 +251,9 @@ def _damaged(out: str | os.PathLike[str], problem: str) -> DamagedDataset:
     return DamagedDataset(f"{problem}; nothing was written and no version was removed: {repair_hint(out)}")
 
 
-def _sound_manifest(out: str | os.PathLike[str], where: Location, version: str | os.PathLike[str] | None) -> Manifest | None:
+def _sound_manifest(
+    out: str | os.PathLike[str], where: Location, version: str | os.PathLike[str] | None
+) -> Manifest | None:
     """The manifest of the version a commit builds on, once its files are checked against it; None if there
     is no current version. A missing manifest, or a file missing, resized or changed, refuses the commit."""
     if version is None:
