@@ -11,6 +11,7 @@ extractor_version) is already in the dataset is skipped; a changed one replaces 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import secrets
@@ -264,7 +265,8 @@ def finish_ingest(plan: IngestPlan, results: Iterable[BatchResult]) -> IngestSum
             dataset_rows = commit(plan.out_dir, rows, plan.replaced_sources, plan.run_id, staged=staging).tables
         except BaseException:
             # A refused or failed commit (a damaged dataset, a full disk) leaves no staging behind for a day.
-            staging.remove()
+            with contextlib.suppress(OSError):
+                staging.remove()
             raise
     else:
         staging.remove()
@@ -292,7 +294,20 @@ def run_ingest(
 ) -> IngestSummary:
     """The whole ingest in plain Python, exactly as the Prefect flow runs it (`workers` processes)."""
     plan = plan_ingest(paths, out_dir, batch_size)
-    return finish_ingest(plan, process_batches(plan.batches, workers))
+    with removing_staging_on_failure(plan):
+        return finish_ingest(plan, process_batches(plan.batches, workers))
+
+
+@contextlib.contextmanager
+def removing_staging_on_failure(plan: IngestPlan) -> Iterator[None]:
+    """A run that fails (a full disk while staging, a refused commit) removes its own staged batches at once;
+    before, they stayed until a later commit found them a day old. A killed run still leaves them to that."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Staging(plan.out_dir, plan.run_id).remove()
+        raise
 
 
 def group_failures(errors: Iterable[ErrorRecord]) -> list[FailureGroup]:

@@ -16,6 +16,3 @@ MAX_CONTENT_ENCODINGS = 2  # stacked codings beyond this are refused (gzip, gzip
 MAX_CRAWL_DELAY_SECONDS = 60.0  # a robots.txt Crawl-delay is obeyed up to this, and capped there
 MAX_ROBOTS_BYTES = 512 * 1024  # Google reads the first 500 KiB of a robots.txt; the rest is ignored
 MAX_ATTACHMENTS_PER_PAGE = 200  # attachments followed from one page; the rest are one errors row
-
-# Local datasets: staging left by a failed run is removed after this (it was 24 h; a disk-full run left it).
-STALE_STAGING_SECONDS = 60 * 60

@@ -98,3 +98,31 @@ def test_check_repair_on_the_command_line(corpus: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert versions[-1] in result.output
     assert _current(out) == versions[-1]
+
+
+def _flip_footer(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[-40] ^= 0xFF  # inside the Thrift footer: pyarrow and DuckDB cannot open the file at all
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("command", [["query", "SELECT count(*) FROM money"], ["export", "csv", "CSV"]])
+def test_byte_flipped_parquet_is_one_line_naming_check(corpus: Path, tmp_path: Path, command: list[str]) -> None:
+    out = tmp_path / "data"
+    run_ingest([str(corpus)], str(out))
+    _flip_footer(out / "current" / "money.parquet")
+    args = [*command[:-1], "--data", str(out), command[-1]] if command[0] == "query" else \
+        [*command[:-1], "--data", str(out), str(tmp_path / command[-1])]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output.strip().count("\n") == 0 and "foidata check" in result.output
+    assert "money.parquet" in result.output
+
+
+def test_read_table_of_a_flipped_file_raises_the_dataset_error(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    run_ingest([str(corpus)], str(out))
+    _flip_footer(out / "current" / "money.parquet")
+    with pytest.raises(DamagedDataset, match="foidata check"):
+        read_table(out, "money")
