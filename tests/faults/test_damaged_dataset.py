@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from foidata.cli import cli
 from foidata.flows import run_ingest
-from foidata.output import DamagedDataset, read_table, roll_back, verify_current
+from foidata.output import DamagedDataset, open_dataset, read_table, roll_back, verify_current
 from foidata.output.staging import STAGING
 
 
@@ -77,9 +77,11 @@ def test_commit_itself_refuses_when_the_damage_comes_after_planning(corpus: Path
 def test_roll_back_makes_the_newest_sound_version_current(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "data"
     versions = _three_versions(corpus, out)
+    newest = _current(out)
+    previous = open_dataset(out).manifest.previous_run_id  # run ids of one second do not sort by time
     (out / "current" / "responses.parquet").unlink()
-    assert roll_back(out) == (versions[-1], versions[-2])
-    assert _current(out) == versions[-2]
+    assert roll_back(out) == (newest, previous)
+    assert _current(out) == previous
     assert sorted(os.listdir(out / "versions")) == versions  # the damaged one is kept for inspection
     assert verify_current(out) is not None
     run_ingest([str(corpus)], str(out))  # and ingest works again on top of it
@@ -89,6 +91,7 @@ def test_roll_back_makes_the_newest_sound_version_current(corpus: Path, tmp_path
 def test_check_repair_on_the_command_line(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "data"
     versions = _three_versions(corpus, out)
+    newest = _current(out)
     (out / "current").unlink()
     (out / "current").symlink_to(os.path.join("versions", "20991231T000000Z-gone00"))
     result = CliRunner().invoke(cli, ["ingest", str(corpus), "--out", str(out)])
@@ -96,8 +99,8 @@ def test_check_repair_on_the_command_line(corpus: Path, tmp_path: Path) -> None:
     assert result.output.strip().count("\n") == 0 and "foidata check" in result.output
     result = CliRunner().invoke(cli, ["check", "--data", str(out), "--repair"])
     assert result.exit_code == 0, result.output
-    assert versions[-1] in result.output
-    assert _current(out) == versions[-1]
+    assert _current(out) == newest and newest in result.output and newest in versions
+    assert open_dataset(out).run_id == _current(out)
 
 
 def _flip_footer(path: Path) -> None:
