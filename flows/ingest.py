@@ -11,9 +11,11 @@ extractor_version) is already in the dataset is skipped; a changed one replaces 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import secrets
+import stat
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,12 +27,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from foidata import EXTRACTOR_VERSION
-from foidata.document import sha256_file
 from foidata.flows import runstate
 from foidata.flows.parallel import pool
 from foidata.flows.settings import DEFAULT_BATCH_SIZE, MAX_AUTO_BATCH_SIZE, TARGET_TASKS
 from foidata.isolation import process_safely
-from foidata.output import commit, failed_sources, has_dataset, known_documents, open_dataset
+from foidata.localfiles import RefusedInput, is_utf8_name, kind_of, open_regular, printable_path, sha256_open, size_of
+from foidata.output import commit, failed_sources, has_dataset, known_documents, open_dataset, verify_current
 from foidata.output.staging import Staging
 from foidata.output.storage import is_remote
 from foidata.pipeline import error_row
@@ -54,6 +56,7 @@ class Candidate:
     source: str
     path: str
     sha256: str | None  # None for a source the dataset does not hold: nothing to compare, so not read twice
+    root: str | None = None  # the resolved folder the file was found under, which it must not leave
 
 
 @dataclass(frozen=True)
@@ -136,26 +139,32 @@ def plan_ingest(
     at = dt.datetime.now(dt.UTC)
     # A dataset on object storage cannot be inside the folders being read: nothing to keep out.
     exclude = None if is_remote(out_dir) else Path(out_dir)
+    # Before any work: a damaged dataset is refused in one line (commit checks again, under its lock).
+    verify_current(out_dir)
     files, early_errors = discover(paths, exclude=exclude, run_id=run_id, at=at)
     known = known_documents(out_dir)
     failed_before = failed_sources(out_dir)
 
     todo: list[Candidate] = []
-    for path in files:
-        source = _source(path)
+    for file in files:
+        path, source = file.path, _source(file.path)
         if source not in known:
             # A new source is processed whatever its content: its worker hashes the bytes it reads anyway,
             # and the planning of a first run no longer reads every file before any work starts.
-            todo.append(Candidate(source=source, path=str(path), sha256=None))
+            todo.append(Candidate(source=source, path=str(path), sha256=None, root=file.root))
             continue
         try:
-            sha = sha256_file(path)
+            with open_regular(str(path), file.root) as fh:
+                sha = sha256_open(fh)
+        except RefusedInput as exc:
+            early_errors.append(error_row(source, None, "read", exc.error_type, exc.reason, run_id, at))
+            continue
         except OSError as exc:
             early_errors.append(
                 error_row(source, None, "read", "unreadable", f"cannot read {path}: {_why(exc)}", run_id, at)
             )
             continue
-        todo.append(Candidate(source=source, path=str(path), sha256=sha))
+        todo.append(Candidate(source=source, path=str(path), sha256=sha, root=file.root))
 
     def unchanged(source: str, sha: str | None) -> bool:
         return bool(known.get(source) == (sha, EXTRACTOR_VERSION))
@@ -199,14 +208,13 @@ def process_batch(batch: Batch, progress: Callable[[int], None] | None = None) -
 def _process_document(doc: Candidate, run_id: str, rows: dict[str, list[BaseModel]]) -> None:
     at = dt.datetime.now(dt.UTC)
     try:
-        # The size limit is checked before reading: a 100 MB file must not be loaded to be refused.
-        size = Path(doc.path).stat().st_size
-        if size > DEFAULT_MAX_BYTES:
-            reason = f"the file is {size:,} bytes; the limit is {DEFAULT_MAX_BYTES:,}"
-            sha = doc.sha256 or sha256_file(doc.path)
-            rows["errors"].append(error_row(doc.source, sha, "read", "too_large", reason, run_id, at))
-            return
-        data = Path(doc.path).read_bytes()
+        data = _read_candidate(doc)
+    except RefusedInput as exc:
+        rows["errors"].append(error_row(doc.source, None, "read", exc.error_type, exc.reason, run_id, at))
+        return
+    except _TooLarge as exc:
+        rows["errors"].append(error_row(doc.source, exc.sha, "read", "too_large", str(exc), run_id, at))
+        return
     except OSError as exc:
         reason = f"cannot read {doc.path}: {_why(exc)}"
         rows["errors"].append(error_row(doc.source, None, "read", "unreadable", reason, run_id, at))
@@ -214,6 +222,23 @@ def _process_document(doc: Candidate, run_id: str, rows: dict[str, list[BaseMode
     processed = process_safely(doc.source, data, run_id, at)
     for table, table_rows in processed.rows.items():
         rows[table].extend(table_rows)
+
+
+class _TooLarge(Exception):
+    def __init__(self, reason: str, sha: str) -> None:
+        super().__init__(reason)
+        self.sha = sha
+
+
+def _read_candidate(doc: Candidate) -> bytes:
+    """The file's bytes, opened as a regular file without links (foidata.localfiles). The size limit is checked
+    on the open file before reading: a 100 MB file must not be loaded to be refused."""
+    with open_regular(doc.path, doc.root) as fh:
+        size = size_of(fh)
+        if size > DEFAULT_MAX_BYTES:
+            reason = f"the file is {size:,} bytes; the limit is {DEFAULT_MAX_BYTES:,}"
+            raise _TooLarge(reason, doc.sha256 or sha256_open(fh))
+        return fh.read()
 
 
 def process_batches(batches: Sequence[Batch], workers: int = 1) -> list[BatchResult]:
@@ -261,10 +286,16 @@ def finish_ingest(plan: IngestPlan, results: Iterable[BatchResult]) -> IngestSum
     staging = Staging(plan.out_dir, plan.run_id)
     bodies = RunBodies()
     if write:
-        # Request groups span the whole dataset, so they are set here, on every new row, before the commit.
-        bodies = prepare_responses(plan.out_dir, rows, staging, plan.replaced_sources)
-        with runstate.committing():
-            dataset_rows = commit(plan.out_dir, rows, plan.replaced_sources, plan.run_id, staged=staging).tables
+        try:
+            # Request groups span the whole dataset, so they are set here, on every new row, before the commit.
+            bodies = prepare_responses(plan.out_dir, rows, staging, plan.replaced_sources)
+            with runstate.committing():
+                dataset_rows = commit(plan.out_dir, rows, plan.replaced_sources, plan.run_id, staged=staging).tables
+        except BaseException:
+            # A refused or failed commit (a damaged dataset, a full disk) leaves no staging behind for a day.
+            with contextlib.suppress(OSError):
+                staging.remove()
+            raise
     else:
         staging.remove()
         dataset_rows = open_dataset(plan.out_dir).manifest.tables
@@ -291,7 +322,20 @@ def run_ingest(
 ) -> IngestSummary:
     """The whole ingest in plain Python, exactly as the Prefect flow runs it (`workers` processes)."""
     plan = plan_ingest(paths, out_dir, batch_size)
-    return finish_ingest(plan, process_batches(plan.batches, workers))
+    with removing_staging_on_failure(plan):
+        return finish_ingest(plan, process_batches(plan.batches, workers))
+
+
+@contextlib.contextmanager
+def removing_staging_on_failure(plan: IngestPlan) -> Iterator[None]:
+    """A run that fails (a full disk while staging, a refused commit) removes its own staged batches at once;
+    before, they stayed until a later commit found them a day old. A killed run still leaves them to that."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Staging(plan.out_dir, plan.run_id).remove()
+        raise
 
 
 def group_failures(errors: Iterable[ErrorRecord]) -> list[FailureGroup]:
@@ -306,12 +350,21 @@ def group_failures(errors: Iterable[ErrorRecord]) -> list[FailureGroup]:
     return [FailureGroup(stage, kind, n, examples[stage, kind]) for (stage, kind), n in counts.most_common()]
 
 
+@dataclass(frozen=True)
+class Found:
+    """A file discovery found, and the resolved folder it must stay under (None: a file named by the user)."""
+
+    path: Path
+    root: str | None
+
+
 def discover(
     paths: Iterable[str], exclude: Path | None, run_id: str, at: dt.datetime
-) -> tuple[list[Path], list[ErrorRecord]]:
-    """Files named or found under the directories named (hidden ones skipped, `exclude` not entered),
-    each once, in a stable order; and an error row for each path that does not exist."""
-    found: dict[str, Path] = {}
+) -> tuple[list[Found], list[ErrorRecord]]:
+    """Regular files named or found under the directories named (hidden ones skipped, `exclude` not entered),
+    each once, in a stable order; and an error row for each path that does not exist, and for each link,
+    FIFO, device or name that is not UTF-8 found inside a directory (never followed, never opened)."""
+    found: dict[str, Found] = {}
     errors: list[ErrorRecord] = []
 
     def fail(path: str, error_type: str, reason: str) -> None:
@@ -319,16 +372,22 @@ def discover(
 
     for given in paths:
         path = Path(given).expanduser()
-        if path.is_dir():
+        if not is_utf8_name(given):
+            fail(printable_path(given), "bad_file_name", f"{printable_path(given)}: {_NOT_UTF8}")
+        elif path.is_dir():
+            root = os.path.realpath(path)
             for file in _walk(path, exclude.resolve() if exclude is not None else None, fail):
-                found.setdefault(_source(file), file)
+                found.setdefault(_source(file), Found(file, root))
         elif path.is_file():
-            found.setdefault(_source(path), path)
+            found.setdefault(_source(path), Found(path, None))
         elif path.exists():
             fail(given, "not_a_file", f"{given} is neither a regular file nor a directory")
         else:
             fail(given, "not_found", f"{given} does not exist")
     return list(found.values()), errors
+
+
+_NOT_UTF8 = "the file name is not valid UTF-8, so it cannot be a source; rename the file"
 
 
 def _walk(root: Path, exclude: Path | None, fail: Callable[[str, str, str], None]) -> Iterator[Path]:
@@ -337,12 +396,46 @@ def _walk(root: Path, exclude: Path | None, fail: Callable[[str, str, str], None
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         here = Path(dirpath)
-        # Prune in place: hidden folders (.git, .venv) and the dataset being written are never entered.
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and (here / d).resolve() != exclude)
+        # Prune in place: hidden folders (.git, .venv) and the dataset being written are never entered; nor
+        # is a link to a folder (os.walk does not follow it either), which is an error row instead.
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") and _enterable(here / d, fail)
+            and (here / d).resolve() != exclude
+        )
         for name in sorted(filenames):
-            file = here / name
-            if not name.startswith(".") and file.is_file():
-                yield file
+            if not name.startswith(".") and _regular(here / name, fail):
+                yield here / name
+
+
+def _enterable(folder: Path, fail: Callable[[str, str, str], None]) -> bool:
+    """A folder to walk into: a real directory with a UTF-8 name (anything else is an error row)."""
+    if not is_utf8_name(str(folder)):
+        fail(printable_path(str(folder)), "bad_file_name", f"{printable_path(str(folder))}: {_NOT_UTF8}")
+        return False
+    if folder.is_symlink():
+        fail(str(folder), "symlink", f"{folder} is a symbolic link to a folder; links are not followed")
+        return False
+    return True
+
+
+def _regular(file: Path, fail: Callable[[str, str, str], None]) -> bool:
+    """Whether a name found in a folder is a regular file to read; a link, FIFO, socket or device, or a name
+    that is not UTF-8, is an error row. lstat, not stat: a link is judged as a link, never by its target."""
+    if not is_utf8_name(str(file)):
+        fail(printable_path(str(file)), "bad_file_name", f"{printable_path(str(file))}: {_NOT_UTF8}")
+        return False
+    try:
+        mode = file.lstat().st_mode
+    except OSError as exc:
+        fail(str(file), "unreadable", f"cannot read {file}: {_why(exc)}")
+        return False
+    if stat.S_ISLNK(mode):
+        fail(str(file), "symlink", f"{file} is a symbolic link; links are not followed")
+        return False
+    if not stat.S_ISREG(mode):
+        fail(str(file), "not_a_file", f"{file} is {kind_of(mode)}, not a regular file")
+        return False
+    return True
 
 
 def _source(path: Path) -> str:

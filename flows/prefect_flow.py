@@ -28,6 +28,7 @@ from foidata.flows.ingest import (
     finish_ingest,
     plan_ingest,
     process_batch,
+    removing_staging_on_failure,
 )
 from foidata.flows.parallel import default_workers, pool
 from foidata.flows.scrape import (
@@ -107,10 +108,11 @@ def ingest_flow(
     names the new version (default: a new one)."""
     workers = workers or default_workers()
     plan = plan_task.submit(paths, out_dir, batch_size, run_id).result()
-    futures = process_batch_task.map([Sealed(batch) for batch in plan.value.batches], unmapped(workers))
-    results = [future.result().value for future in futures]
-    summary = commit_task.submit(plan, Sealed(results))
-    return summary.result()
+    with removing_staging_on_failure(plan.value):
+        futures = process_batch_task.map([Sealed(batch) for batch in plan.value.batches], unmapped(workers))
+        results = [future.result().value for future in futures]
+        summary = commit_task.submit(plan, Sealed(results))
+        return summary.result()
 
 
 def dask_ingest_flow(address: str) -> Flow[..., IngestSummary]:

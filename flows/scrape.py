@@ -27,6 +27,7 @@ from foidata.document import Document
 from foidata.fetch import Fetched, Fetcher, FetchError, FetchSettings, RawCache, hosts_of
 from foidata.flows.ingest import IngestSummary, group_failures, new_run_id
 from foidata.isolation import process_safely
+from foidata.limits import MAX_ATTACHMENTS_PER_PAGE
 from foidata.output import commit, error_types, has_dataset, known_documents, open_dataset
 from foidata.output.state import load_state, save_state
 from foidata.pipeline import Origin, error_row
@@ -246,7 +247,14 @@ def _scrape_item(ctx: ScrapeContext, item: Item) -> ScrapeResult:
     document = _extract(ctx, result, page, origin)
     if document is None:
         return result
-    for link in ctx.source.attachments(item, document):
+    links = list(ctx.source.attachments(item, document))
+    if len(links) > MAX_ATTACHMENTS_PER_PAGE:
+        # One page must not turn into 100,000 downloads; the first are kept (pages list the reply first).
+        reason = (f"the page links {len(links):,} attachments; foidata follows the first "
+                  f"{MAX_ATTACHMENTS_PER_PAGE:,} attachments of a page")
+        at = dt.datetime.now(dt.UTC)
+        _record_error(ctx, result, error_row(item.url, None, "fetch", "too_many_attachments", reason, ctx.run_id, at))
+    for link in links[:MAX_ATTACHMENTS_PER_PAGE]:
         if not ctx.claim(link.url):
             continue
         attachment = _fetch(ctx, result, link.url)

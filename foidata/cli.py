@@ -281,7 +281,11 @@ EXIT_NO_DATASET = 2
     "--raw-sample", type=click.IntRange(min=0), default=None,
     help="Hash only N files of the raw cache, chosen at random [default: every file].",
 )
-def check(data_dir: str, as_json: bool, raw_sample: int | None) -> None:
+@click.option(
+    "--repair", is_flag=True,
+    help="Roll back: make the newest version whose files match its manifest current (nothing is deleted).",
+)
+def check(data_dir: str, as_json: bool, raw_sample: int | None, repair: bool) -> None:
     """Verify a dataset: the current version is complete, every file has the size, SHA-256 and row count its
     manifest says, the tables have their schema and allowed values, every row's provenance is whole (one
     content hash per source), child rows have their response, no row is duplicated, and the scrape state and
@@ -293,10 +297,14 @@ def check(data_dir: str, as_json: bool, raw_sample: int | None) -> None:
     \b
     Example: foidata check --data data/foi
     Example: foidata check --data s3://bucket/foi --json --raw-sample 100
+    Example: foidata check --data data/foi --repair
     """
     from foidata.output import DatasetNotFound
     from foidata.output.check import format_report, inspect_dataset, report_dict
 
+    if repair:
+        _repair(data_dir)
+        return
     try:
         report = inspect_dataset(data_dir, raw_sample=raw_sample)
     except DatasetNotFound as exc:
@@ -305,6 +313,17 @@ def check(data_dir: str, as_json: bool, raw_sample: int | None) -> None:
     click.echo(json.dumps(report_dict(report), indent=2) if as_json else format_report(report))
     if report.errors:
         click.get_current_context().exit(1)
+
+
+def _repair(data_dir: str) -> None:
+    from foidata.output import roll_back
+
+    before, now = roll_back(data_dir)
+    if before == now:
+        click.echo(f"{data_dir}: the current version {now} matches its manifest; nothing to repair")
+    else:
+        click.echo(f"{data_dir}: current was {before or '(none)'}, now {now}, the newest version whose files match "
+                   "its manifest; no version was deleted")
 
 
 @cli.command()
@@ -325,6 +344,15 @@ def schema() -> None:
 # ---- foidata scrape / serve ---------------------------------------------------------------------------------
 
 
+def _one_line_contact(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """--contact goes into a header: a CR or LF in it is the user's mistake (exit 2), not a site's fault."""
+    from foidata.fetch.client import contact_problem
+
+    if value is not None and (problem := contact_problem(value)):
+        raise click.BadParameter(problem)
+    return value
+
+
 def _scrape_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options every `foidata scrape SOURCE` shares."""
     options = [
@@ -340,7 +368,8 @@ def _scrape_options(command: Callable[..., None]) -> Callable[..., None]:
             "--rate", "rate_per_host", type=click.FloatRange(min=0.01, max=20.0), default=1.0, show_default=True,
             help="Requests per second per host (robots.txt Crawl-delay can only slow it down).",
         ),
-        click.option("--contact", envvar="FOIDATA_CONTACT", help="Email or URL added to the User-Agent."),
+        click.option("--contact", envvar="FOIDATA_CONTACT", callback=_one_line_contact,
+                     help="Email or URL added to the User-Agent."),
         click.option(
             "--workers", type=click.IntRange(min=1, max=32), default=4, show_default=True,
             help="Items fetched at once (the per-host rate still holds).",
@@ -457,7 +486,8 @@ def _scrape(kind: str, source_options: dict[str, Any], *, out_dir: str, since: d
 )
 @click.option("--cron", default="0 2 * * *", show_default=True, help="When to run (cron syntax, server time).")
 @click.option("--rate", "rate_per_host", type=click.FloatRange(min=0.01, max=20.0), default=1.0, show_default=True)
-@click.option("--contact", envvar="FOIDATA_CONTACT", help="Email or URL added to the User-Agent.")
+@click.option("--contact", envvar="FOIDATA_CONTACT", callback=_one_line_contact,
+              help="Email or URL added to the User-Agent.")
 @click.option("--dry-run", is_flag=True, help="Print the deployments as JSON and exit without serving.")
 def serve(specs: tuple[str, ...], out_dir: str, cron: str, rate_per_host: float, contact: str | None,
           dry_run: bool) -> None:

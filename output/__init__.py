@@ -23,8 +23,10 @@ from foidata.output.dataset import (
     current_version_dir,
     has_dataset,
     read_manifest,
+    roll_back,
+    verify_current,
 )
-from foidata.output.errors import DatasetError, DatasetNotFound
+from foidata.output.errors import DamagedDataset, DatasetError, DatasetNotFound
 from foidata.output.read import (
     Dataset,
     connect,
@@ -41,6 +43,7 @@ __all__ = [
     "MANIFEST",
     "POINTER",
     "VERSIONS",
+    "DamagedDataset",
     "Dataset",
     "DatasetError",
     "DatasetNotFound",
@@ -57,4 +60,6 @@ __all__ = [
     "open_dataset",
     "read_manifest",
     "read_table",
+    "roll_back",
+    "verify_current",
 ]

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from foidata import __version__
 from foidata.document import sha256_file
 from foidata.output.datapackage import DATAPACKAGE, datapackage_json
-from foidata.output.errors import DatasetError, DatasetNotFound
+from foidata.output.errors import DamagedDataset, DatasetError, DatasetNotFound
 from foidata.output.merge import write_merged
 from foidata.output.staging import Staging, remove_stale_staging
 from foidata.output.storage import Location, is_remote, location
@@ -155,6 +155,9 @@ def commit(
     link = out / CURRENT
     if link.exists() and not link.is_symlink():
         raise DatasetError(f"{link} is not a symlink; foidata only writes datasets it manages")
+    if link.is_symlink() and not link.exists():
+        # Building on nothing here would start a fresh dataset and then prune every older version.
+        raise _damaged(out, f"{link} points at {os.readlink(link)}, which is missing")
 
     with _exclusive_lock(out):
         _remove_partial_versions(out)
@@ -162,13 +165,13 @@ def commit(
         if final.exists():
             raise DatasetError(f"version {run_id} already exists in {versions}")
         previous = current_version_dir(out) if link.exists() else None
-        previous_manifest = read_manifest(previous) if previous is not None else None
+        where = location(out)
+        previous_manifest = _sound_manifest(out, where, previous)
         if previous_manifest is not None:
             _check_compatible(previous_manifest, out)
 
         building = versions / f"{_TMP_PREFIX}{run_id}-{uuid.uuid4().hex[:8]}"
         building.mkdir()
-        where = location(out)
         files: list[FileEntry] = []
         for table, path in _write_tables(
             where, building.as_posix(), previous.as_posix() if previous else None, new_rows, replaced_sources,
@@ -209,7 +212,7 @@ def _commit_remote(
         previous: str | None = current_version(where)
     except DatasetNotFound:
         previous = None
-    previous_manifest = read_manifest(previous, where) if previous is not None else None
+    previous_manifest = _sound_manifest(where.url, where, previous)
     if previous_manifest is not None:
         _check_compatible(previous_manifest, where.url)
     files = [
@@ -236,6 +239,126 @@ def _commit_remote(
         staged.remove()
     remove_stale_staging(where.url)
     return manifest
+
+
+def repair_hint(out: str | os.PathLike[str]) -> str:
+    """What to run about a damaged dataset: the same words in every refusal."""
+    return (f"run `foidata check --data {out}` to see what is wrong, and `foidata check --data {out} --repair` "
+            "to make the newest sound version current")
+
+
+def _damaged(out: str | os.PathLike[str], problem: str) -> DamagedDataset:
+    return DamagedDataset(f"{problem}; nothing was written and no version was removed: {repair_hint(out)}")
+
+
+def _sound_manifest(
+    out: str | os.PathLike[str], where: Location, version: str | os.PathLike[str] | None
+) -> Manifest | None:
+    """The manifest of the version a commit builds on, once its files are checked against it; None if there
+    is no current version. A missing manifest, or a file missing, resized or changed, refuses the commit."""
+    if version is None:
+        return None
+    folder = Path(version).as_posix()
+    try:
+        manifest = read_manifest(folder, where)
+    except DatasetError as exc:
+        raise _damaged(out, str(exc)) from None
+    problem = version_problem(where, folder, manifest)
+    if problem is not None:
+        raise _damaged(out, problem)
+    return manifest
+
+
+def version_problem(where: Location, version: str, manifest: Manifest) -> str | None:
+    """The first way a version's files differ from its manifest (missing, another size, another SHA-256),
+    or None when every file is as listed. Every file is hashed: a flipped byte keeps the size."""
+    for entry in manifest.files:
+        path = posixpath.join(version, entry.path)
+        try:
+            size, digest = _size_and_hash(where, path)
+        except FileNotFoundError:
+            return f"{where.uri(path)} is missing from version {manifest.run_id}"
+        if size != entry.bytes:
+            return f"{where.uri(path)} is {size:,} bytes; its manifest says {entry.bytes:,}"
+        if digest != entry.sha256:
+            return f"{where.uri(path)} does not have the SHA-256 its manifest says (the file changed or is damaged)"
+    return None
+
+
+def _size_and_hash(where: Location, path: str) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with where.fs.open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def verify_current(out_dir: str | os.PathLike[str]) -> Manifest | None:
+    """The current version's manifest once every file is checked against it; None when there is no dataset.
+    Raises DamagedDataset (one line naming `foidata check`) when `current` points at a missing version or a
+    file is missing or changed: what an ingest or scrape checks before it builds on the dataset."""
+    if is_remote(out_dir):
+        where = location(out_dir)
+        try:
+            version: str | None = current_version(where)
+        except DatasetNotFound:
+            version = None
+        return _sound_manifest(where.url, where, version)
+    link = Path(out_dir) / CURRENT
+    if link.is_symlink() and not link.exists():
+        raise _damaged(out_dir, f"{link} points at {os.readlink(link)}, which is missing")
+    if not link.exists():
+        return None
+    return _sound_manifest(out_dir, location(out_dir), current_version_dir(out_dir))
+
+
+def sound_versions(where: Location) -> list[tuple[str, Manifest]]:
+    """(run id, manifest) of every complete version whose files match its manifest, newest first (by the
+    manifest's creation time: two run ids of the same second sort by their random part). Half-built `.tmp-`
+    folders are never candidates."""
+    folder = where.join(VERSIONS)
+    if not where.fs.exists(folder):
+        return []
+    sound: list[tuple[str, Manifest]] = []
+    for child in where.fs.ls(folder, detail=False):
+        name = posixpath.basename(str(child).rstrip("/"))
+        if not _RUN_ID.match(name):
+            continue
+        version = where.join(VERSIONS, name)
+        try:
+            manifest = read_manifest(version, where)
+        except DatasetError:
+            continue
+        if version_problem(where, version, manifest) is None:
+            sound.append((name, manifest))
+    return sorted(sound, key=lambda found: (found[1].created_at, found[0]), reverse=True)
+
+
+def roll_back(out_dir: str | os.PathLike[str]) -> tuple[str | None, str]:
+    """Make the newest sound version current (see sound_versions) and return (the run id current named
+    before, the run id it names now). Deletes nothing: the damaged versions stay for inspection. Raises
+    DatasetError when no version is sound."""
+    where = location(out_dir)
+    before = _pointed_local(Path(out_dir)) if where.is_local else _pointed(where)
+    found = next(iter(sound_versions(where)), None)
+    if found is None:
+        raise DatasetError(f"no version in {where.uri(where.join(VERSIONS))} matches its manifest: nothing to roll "
+                           "back to")
+    run_id = found[0]
+    if run_id != before:
+        if where.is_local:
+            with _exclusive_lock(Path(out_dir)):
+                _swap_current(Path(out_dir), Path(out_dir) / VERSIONS / run_id)
+        else:
+            where.fs.pipe_file(where.join(POINTER), run_id.encode())
+    return before, run_id
+
+
+def _pointed_local(out: Path) -> str | None:
+    link = out / CURRENT
+    return posixpath.basename(os.readlink(link)) if link.is_symlink() else None
 
 
 def _pointed(where: Location) -> str | None:
@@ -305,7 +428,8 @@ def _remote_entry(where: Location, path: str, name: str) -> FileEntry:
 
 
 def _prune_remote(where: Location, manifest: Manifest) -> None:
-    """`_prune` on object storage: keep the current version and the KEEP_PREVIOUS before it."""
+    """`_prune` on object storage: keep the current version and the KEEP_PREVIOUS before it; nothing is
+    deleted when that chain is broken."""
     keep = {manifest.run_id}
     run_id = manifest.previous_run_id
     for _ in range(KEEP_PREVIOUS):
@@ -314,7 +438,7 @@ def _prune_remote(where: Location, manifest: Manifest) -> None:
         try:
             previous = read_manifest(where.join(VERSIONS, run_id), where)
         except DatasetError:
-            break
+            return  # a broken chain: delete nothing (see _prune)
         keep.add(run_id)
         run_id = previous.previous_run_id
     for child in where.fs.ls(where.join(VERSIONS), detail=False):
@@ -362,17 +486,21 @@ def _remove_partial_versions(out: Path) -> None:
 
 def _prune(versions: Path, manifest: Manifest) -> None:
     """Keep the current version and the KEEP_PREVIOUS before it (following previous_run_id); delete the rest,
-    including complete versions that never became current (a crash between rename and swap)."""
+    including complete versions that never became current (a crash between rename and swap). When that chain
+    is broken (a version it names is missing or has no readable manifest) nothing is deleted: the dataset is
+    in a state nobody planned, and the older versions may be all that is left of some rows."""
     keep = {manifest.run_id}
     run_id = manifest.previous_run_id
     for _ in range(KEEP_PREVIOUS):
-        if run_id is None or not (versions / run_id).is_dir():
+        if run_id is None:
             break
+        if not (versions / run_id).is_dir():
+            return
         keep.add(run_id)
         try:
             run_id = read_manifest(versions / run_id).previous_run_id
         except DatasetError:
-            break
+            return
     for child in versions.iterdir():
         if child.name not in keep:
             _remove(child)

@@ -7,3 +7,8 @@ class DatasetError(Exception):
 
 class DatasetNotFound(DatasetError):
     """No dataset (no `current` version) in the directory."""
+
+
+class DamagedDataset(DatasetError):
+    """The current version is not what its manifest says (a file missing, cut or changed, or `current`
+    pointing at a missing version): nothing is written on top of it, and no version is pruned."""

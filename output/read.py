@@ -5,9 +5,10 @@ The dataset may be a local folder or on object storage (s3://bucket/prefix, ...)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from foidata.bodies import register_table
-from foidata.output.dataset import Manifest, current_version, read_manifest
-from foidata.output.errors import DatasetError, DatasetNotFound
+from foidata.output.dataset import Manifest, current_version, read_manifest, repair_hint
+from foidata.output.errors import DamagedDataset, DatasetError, DatasetNotFound
 from foidata.output.storage import Location, location
 
 PathLike = str | os.PathLike[str]
@@ -64,17 +65,34 @@ class Dataset:
 
     def read(self, table: str, columns: Sequence[str] | None = None) -> pa.Table:
         wanted = list(columns) if columns is not None else None
-        if self.where.is_local:
-            return pq.read_table(self.path(table), columns=wanted)
-        self._check(table)
-        return pq.read_table(self._key(table), columns=wanted, filesystem=self.where.fs)
+        with self._damage_reported(table):
+            if self.where.is_local:
+                return pq.read_table(self.path(table), columns=wanted)
+            self._check(table)
+            return pq.read_table(self._key(table), columns=wanted, filesystem=self.where.fs)
 
     def schema(self, table: str) -> pa.Schema:
         """A table's Arrow schema as stored (an older version may lack columns added since)."""
-        if self.where.is_local:
-            return pq.read_schema(self.path(table))
-        self._check(table)
-        return pq.read_schema(self._key(table), filesystem=self.where.fs)
+        with self._damage_reported(table):
+            if self.where.is_local:
+                return pq.read_schema(self.path(table))
+            self._check(table)
+            return pq.read_schema(self._key(table), filesystem=self.where.fs)
+
+    @contextlib.contextmanager
+    def _damage_reported(self, table: str) -> Iterator[None]:
+        """A table file that is missing or not Parquet any more (a flipped byte in its footer) is one line
+        naming `foidata check`, not pyarrow's traceback."""
+        try:
+            yield
+        except FileNotFoundError:
+            raise damaged_table(self, table, "is missing") from None
+        except pa.ArrowInvalid as exc:
+            raise damaged_table(self, table, f"cannot be read as Parquet ({_first_line(exc)})") from None
+        except OSError as exc:
+            if not self.where.is_local or isinstance(exc, PermissionError):  # the network, or the user's rights
+                raise
+            raise damaged_table(self, table, f"cannot be read as Parquet ({_first_line(exc)})") from None
 
     def _key(self, table: str) -> str:
         return posixpath.join(self.version, f"{table}.parquet")
@@ -149,10 +167,21 @@ def connect(out_dir: PathLike) -> duckdb.DuckDBPyConnection:
         con.register_filesystem(dataset.where.fs)
     for table in dataset.tables:
         uri = dataset.uri(table).replace("'", "''")
-        con.execute(f"CREATE VIEW {_identifier(table)} AS SELECT * FROM read_parquet('{uri}')")
+        try:
+            con.execute(f"CREATE VIEW {_identifier(table)} AS SELECT * FROM read_parquet('{uri}')")
+        except duckdb.Error as exc:  # DuckDB reads the footer here: a damaged file fails now, not in a query
+            raise damaged_table(dataset, table, f"cannot be read as Parquet ({_first_line(exc)})") from None
     # The register of bodies beside the data, so a query can name them: JOIN bodies ON bodies.id = body_id.
     con.register("bodies", register_table())
     return con
+
+
+def damaged_table(dataset: Dataset, table: str, problem: str) -> DamagedDataset:
+    return DamagedDataset(f"{dataset.uri(table)} {problem}: {repair_hint(dataset.root)}")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
 
 
 def _identifier(name: str) -> str:

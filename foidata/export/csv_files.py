@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from foidata.document import sha256_file
 from foidata.export.values import batches, cell, row_count
-from foidata.output import open_dataset
+from foidata.output import open_dataset, verify_current
 from foidata.output.datapackage import ResourceFile, descriptor, write_datapackage
 
 Tracker = Callable[[Iterable[Any], int], Iterable[Any]]
@@ -30,6 +30,9 @@ class CsvExport:
 def export_csv(data_dir: str | Path, folder: str | Path, track: Tracker | None = None) -> CsvExport:
     """`folder/<table>.csv` for every table (UTF-8, header row, empty cell for null, lists as JSON, booleans
     true/false, money exact) and `folder/datapackage.json`."""
+    # Every file is read anyway: checked against the manifest first, so a damaged one is one line, not a
+    # Parquet traceback halfway through (and never a partial export that looks whole).
+    verify_current(data_dir)
     dataset = open_dataset(data_dir)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

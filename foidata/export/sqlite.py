@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from foidata.export.values import batches, cell, row_count
-from foidata.output import open_dataset
+from foidata.output import open_dataset, verify_current
 
 FTS_TABLE = "responses_fts"
 FTS_COLUMNS = ("title", "body", "keywords", "text")
@@ -72,6 +72,9 @@ def create_table_sql(table: str, schema: pa.Schema, responses_present: bool) -> 
 
 def export_sqlite(data_dir: str | Path, target: str | Path, track: Tracker | None = None) -> SqliteExport:
     """Write the dataset's current version to `target` (replaced whole)."""
+    # Every file is read anyway: checked against the manifest first, so a damaged one is one line, not a
+    # Parquet traceback halfway through (and never a partial export that looks whole).
+    verify_current(data_dir)
     dataset = open_dataset(data_dir)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)

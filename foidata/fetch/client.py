@@ -14,7 +14,8 @@ import email.utils
 import random
 import threading
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -26,11 +27,17 @@ from foidata.document import sha256_hex
 from foidata.fetch.cache import RawCache
 from foidata.fetch.guard import RefusedURL, UrlGuard
 from foidata.fetch.ratelimit import HostLimiter
+from foidata.limits import MAX_CONTENT_ENCODINGS, MAX_CRAWL_DELAY_SECONDS, MAX_DOWNLOAD_SECONDS, MAX_ROBOTS_BYTES
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
+# Asked for explicitly, and decoded here (not by httpx), so that inflated bytes count against max_bytes as
+# they come out of zlib: httpx inflates a whole network chunk at once, and gzip inside gzip turned 64 KiB
+# into gigabytes before the cap saw a byte. br and zstd are not asked for, so a server has no reason to send them.
+ACCEPT_ENCODING = "gzip, deflate"
+_ZLIB_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
 @dataclass(frozen=True)
@@ -45,16 +52,35 @@ class FetchSettings:
     backoff: float = 1.0  # first wait between tries; doubles each time (with jitter)
     max_wait: float = 120.0  # a Retry-After longer than this gives up instead of waiting
     max_bytes: int = 50 * 1024 * 1024
+    max_seconds: float = MAX_DOWNLOAD_SECONDS  # one download whole: `timeout` alone lets 1 byte/s go on forever
+    max_crawl_delay: float = MAX_CRAWL_DELAY_SECONDS  # a robots.txt asking for more puts the host off limits
+    max_robots_bytes: int = MAX_ROBOTS_BYTES
     obey_robots: bool = True
     # `host:port` of hosts that may be on loopback or private addresses: the hosts the scrape was configured
     # with (the scrape flow fills it from the source). None checks no addresses at all: the client used
     # directly, on URLs its caller chose. Non-web schemes are refused either way.
     allow_private: frozenset[str] | None = None
 
+    def __post_init__(self) -> None:
+        # A CR or LF would end the User-Agent header and start another: refused, not sent.
+        if self.contact is not None and contact_problem(self.contact):
+            raise ValueError(f"contact: {contact_problem(self.contact)}")
+
     @property
     def user_agent(self) -> str:
         contact = f"; {self.contact}" if self.contact else ""
         return f"foidata/{__version__} (+https://pypi.org/project/foidata/{contact})"
+
+
+def contact_problem(contact: str) -> str | None:
+    """Why `contact` cannot go into a User-Agent header (control characters such as CR LF), or None.
+
+    >>> contact_problem("foi@example.org\\r\\nX-Injected: 1")
+    'must be one line of printable text (it has a control character such as CR or LF)'
+    """
+    if any(ord(char) < 32 or ord(char) == 127 for char in contact):
+        return "must be one line of printable text (it has a control character such as CR or LF)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -97,7 +123,8 @@ class FetchError(Exception):
 @dataclass
 class _Robots:
     parser: Protego | None  # None: everything allowed (no robots.txt)
-    blocked_reason: str | None = None  # robots.txt unreachable: nothing allowed
+    blocked_reason: str | None = None  # robots.txt unreachable, too large or too slow: nothing allowed
+    blocked_type: str = "robots_unavailable"
 
 
 @dataclass
@@ -109,12 +136,13 @@ class Fetcher:
     validators: dict[str, Validators] = field(default_factory=dict)
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic  # for the per-download deadline; tests pass a fake one
 
     def __post_init__(self) -> None:
         self.limiter = HostLimiter(self.settings.rate_per_host, self.settings.concurrency_per_host, sleep=self.sleep)
         timeout = httpx.Timeout(self.settings.timeout)
         self.client = httpx.Client(
-            headers={"User-Agent": self.settings.user_agent},
+            headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=timeout,
             follow_redirects=False,
             transport=self.transport,
@@ -162,33 +190,41 @@ class Fetcher:
             with self._robots_lock:
                 self._robots[origin] = robots
         if robots.blocked_reason is not None:
-            raise FetchError(url, "robots_unavailable", robots.blocked_reason)
+            raise FetchError(url, robots.blocked_type, robots.blocked_reason)
         if robots.parser is not None and not robots.parser.can_fetch(url, self.settings.user_agent):
             raise FetchError(url, "robots_disallowed", f"{origin}/robots.txt disallows this URL for foidata")
 
     def _load_robots(self, origin: str) -> _Robots:
         robots_url = f"{origin}/robots.txt"
         try:
-            fetched = self._get(robots_url, conditional=True)
+            fetched = self._get(robots_url, conditional=True, max_bytes=self.settings.max_robots_bytes)
             with self._seen_lock:
                 self.seen[robots_url] = fetched.validators
         except FetchError as exc:
             if exc.error_type.startswith("http_4"):  # RFC 9309: no robots.txt (4xx) means no limits
                 return _Robots(parser=None)
+            if exc.error_type == "too_large":  # parsing a 33 MB robots.txt took 5 GB: not read, nothing allowed
+                return _Robots(None, f"robots.txt is larger than {self.settings.max_robots_bytes:,} bytes; "
+                               "the host is off limits for this run", "robots_too_large")
             # ... and an unreachable one (5xx, network) means assume everything is disallowed.
             return _Robots(parser=None, blocked_reason=f"robots.txt could not be fetched ({exc.reason})")
         parser = Protego.parse(fetched.data.decode("utf-8", errors="replace"))
         delay = parser.crawl_delay(self.settings.user_agent)
+        if delay and float(delay) > self.settings.max_crawl_delay:
+            # Waiting as asked could stop the job for years; going faster than asked is impolite. Neither.
+            return _Robots(None, f"robots.txt asks for a Crawl-delay of {float(delay):g} s, more than the "
+                           f"{self.settings.max_crawl_delay:g} s foidata waits; the host is off limits for this run",
+                           "crawl_delay_too_long")
         if delay:
             self.limiter.set_delay(urlsplit(origin).netloc, float(delay))
         return _Robots(parser=parser)
 
     # ---- one GET with redirects and retries ---------------------------------------------------------------
 
-    def _get(self, url: str, conditional: bool) -> Fetched:
+    def _get(self, url: str, conditional: bool, max_bytes: int | None = None) -> Fetched:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            response = self._with_retries(url, current, conditional)
+            response = self._with_retries(url, current, conditional, max_bytes or self.settings.max_bytes)
             if response.status in REDIRECT_STATUSES:
                 target = urljoin(current, response.location or "")
                 self._check_url(url, target)  # file://, or a private address: refused, whatever the host
@@ -226,11 +262,11 @@ class Fetcher:
         validators = Validators(response.etag, response.last_modified, sha)
         return Fetched(url, final_url, response.status, response.data, sha, response.content_type, now, validators)
 
-    def _with_retries(self, url: str, current: str, conditional: bool) -> _Response:
+    def _with_retries(self, url: str, current: str, conditional: bool, max_bytes: int) -> _Response:
         attempt = 0
         while True:
             try:
-                response = self._once(url, current, conditional)
+                response = self._once(url, current, conditional, max_bytes)
             except FetchError as exc:
                 if exc.error_type not in ("timeout", "network") or attempt >= self.settings.retries:
                     raise
@@ -253,7 +289,7 @@ class Fetcher:
     def _backoff(self, attempt: int) -> float:
         return float(min(self.settings.backoff * 2**attempt * random.uniform(0.8, 1.2), self.settings.max_wait))
 
-    def _once(self, url: str, current: str, conditional: bool) -> _Response:
+    def _once(self, url: str, current: str, conditional: bool, max_bytes: int) -> _Response:
         headers: dict[str, str] = {}
         known = self.validators.get(url) if conditional else None
         if known is not None and self.cache is not None:
@@ -266,8 +302,10 @@ class Fetcher:
             with self._seen_lock:  # counters shared by the scrape's threads
                 self.requests += 1
             try:
+                deadline = self.clock() + self.settings.max_seconds
                 with self.client.stream("GET", current, headers=headers) as response:
-                    return _Response.read(url, response, self.settings.max_bytes)
+                    limits = _ReadLimits(max_bytes, deadline, self.settings.max_seconds, self.clock)
+                    return _Response.read(url, response, limits)
             except httpx.TimeoutException as exc:
                 reason = f"no answer within {self.settings.timeout:g} s ({_name(exc)})"
                 raise FetchError(url, "timeout", reason) from exc
@@ -286,12 +324,12 @@ class _Response:
     retry_after: float | None
 
     @classmethod
-    def read(cls, url: str, response: httpx.Response, max_bytes: int) -> _Response:
+    def read(cls, url: str, response: httpx.Response, limits: _ReadLimits) -> _Response:
         headers = response.headers
         status = response.status_code
         data = b""
         if status == 200:
-            data = _read_capped(url, response, max_bytes)
+            data = _read_capped(url, response, limits)
         elif status >= 400 and status not in RETRY_STATUSES:
             raise FetchError(url, f"http_{status}", f"HTTP {status} {response.reason_phrase}".strip())
         elif status not in RETRY_STATUSES | REDIRECT_STATUSES | {304}:
@@ -307,18 +345,89 @@ class _Response:
         )
 
 
-def _read_capped(url: str, response: httpx.Response, max_bytes: int) -> bytes:
+@dataclass(frozen=True)
+class _ReadLimits:
+    max_bytes: int
+    deadline: float  # on `clock`
+    max_seconds: float
+    clock: Callable[[], float]
+
+
+def _read_capped(url: str, response: httpx.Response, limits: _ReadLimits) -> bytes:
+    """The body, decoded, stopped at `limits.max_bytes` decoded bytes or at the deadline, whichever comes
+    first. The Content-Length (of the encoded body) is checked first: a declared 100 MB is never read."""
+    max_bytes = limits.max_bytes
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(url, "too_large", f"the file is {int(declared):,} bytes; the limit is {max_bytes:,}")
+    codings = content_codings(url, response.headers.get("content-encoding"))
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes(CHUNK):
-        size += len(chunk)
-        if size > max_bytes:
-            raise FetchError(url, "too_large", f"the download passed the {max_bytes:,}-byte limit; stopped")
-        chunks.append(chunk)
+    try:
+        # iter_raw() without a size: a chunk size would make httpx wait for that many bytes, and a server
+        # dripping 1 byte a second would never reach the deadline check.
+        for chunk in decode_bounded(response.iter_raw(), codings):
+            if limits.clock() > limits.deadline:
+                raise FetchError(url, "too_slow", f"the download took longer than {limits.max_seconds:g} s; stopped")
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(url, "too_large", f"the download passed the {max_bytes:,}-byte limit; stopped")
+            chunks.append(chunk)
+    except zlib.error as exc:
+        raise FetchError(url, "network", f"DecodingError: the {', '.join(codings)} body is damaged ({exc})") from exc
+    if limits.clock() > limits.deadline:  # the last bytes came late too
+        raise FetchError(url, "too_slow", f"the download took longer than {limits.max_seconds:g} s; stopped")
     return b"".join(chunks)
+
+
+def content_codings(url: str, header: str | None) -> list[str]:
+    """The Content-Encoding codings in the order they were applied ("identity" left out). More than
+    MAX_CONTENT_ENCODINGS, or one foidata does not decode, is a FetchError.
+
+    >>> content_codings("u", "gzip, identity")
+    ['gzip']
+    """
+    codings = [c.strip().lower() for c in (header or "").split(",") if c.strip() and c.strip().lower() != "identity"]
+    if len(codings) > MAX_CONTENT_ENCODINGS:
+        raise FetchError(url, "too_many_encodings", f"the body is encoded {len(codings)} times ({header}); "
+                         f"foidata decodes at most {MAX_CONTENT_ENCODINGS}")
+    unknown = [c for c in codings if c not in _ZLIB_WBITS]
+    if unknown:
+        raise FetchError(url, "unsupported_encoding", f"the body is encoded as {', '.join(unknown)}, which foidata "
+                         f"does not decode (it asks for {ACCEPT_ENCODING})")
+    return codings
+
+
+def decode_bounded(raw: Iterable[bytes], codings: list[str]) -> Iterator[bytes]:
+    """`raw` with each coding undone (the last applied first), never more than CHUNK bytes out of zlib at a
+    time, so whoever counts the output can stop an inflation bomb after one chunk past its limit."""
+    chunks: Iterable[bytes] = raw
+    for coding in reversed(codings):
+        chunks = _inflate(chunks, coding)
+    yield from chunks
+
+
+def _inflate(chunks: Iterable[bytes], coding: str) -> Iterator[bytes]:
+    inflater: zlib._Decompress | None = None
+    for chunk in chunks:
+        if inflater is None:
+            inflater = zlib.decompressobj(_wbits(coding, chunk))
+        data = chunk
+        while data:
+            out = inflater.decompress(data, CHUNK)
+            if out:
+                yield out
+            data = inflater.unconsumed_tail
+    if inflater is not None and (rest := inflater.flush()):
+        yield rest
+
+
+def _wbits(coding: str, first: bytes) -> int:
+    # "deflate" should be zlib-wrapped (RFC 9110), but some servers send raw deflate: told apart by the header.
+    zlib_header = len(first) >= 2 and (first[0] & 0x0F) == 8 and (first[0] << 8 | first[1]) % 31 == 0
+    if coding == "deflate" and not zlib_header:
+        return -zlib.MAX_WBITS
+    return _ZLIB_WBITS[coding]
 
 
 def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:

@@ -15,7 +15,7 @@ from foidata.readers.office import (
     package_type,
 )
 from foidata.readers.tabular import MEDIA_CSV, MEDIA_TSV
-from foidata.readers.text import BINARY_CONTROL_RATIO, bom_encoding, control_ratio, looks_like_utf16
+from foidata.readers.text import BINARY_CONTROL_RATIO, bom_encoding, control_ratio, looks_like_utf16, looks_like_wide
 
 # How much of the start of a file is looked at.
 HEAD_BYTES = 8192
@@ -55,9 +55,9 @@ def _head_text(data: bytes) -> str:
     if bom is not None:
         encoding, skip = bom
         return head[skip:].decode(encoding, errors="replace")
-    utf16 = looks_like_utf16(head)
-    if utf16 is not None:
-        return head.decode(utf16, errors="replace")
+    wide = looks_like_wide(head[: len(head) - len(head) % 4]) or looks_like_utf16(head)
+    if wide is not None:
+        return head.decode(wide, errors="replace")
     return head.decode("utf-8", errors="replace")
 
 

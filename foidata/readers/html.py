@@ -22,7 +22,9 @@ from cssselect import HTMLTranslator
 from lxml import etree
 
 from foidata.document import MEDIA_HTML, Document, Link, Table, sha256_hex
+from foidata.limits import MAX_ATTRIBUTES_PER_ELEMENT, MAX_TABLE_CELLS
 from foidata.readers.errors import ReadError
+from foidata.readers.tabular import CELLS_CAP_NOTE
 from foidata.readers.text import bom_encoding, decode_bytes, normalise_text
 
 # An lxml element; lxml ships no type information.
@@ -382,6 +384,9 @@ class _Renderer:
     want_blank: bool = False
     lists: list[_ListState] = field(default_factory=list)
     li_depth: int = 0
+    # Looked up per page, not at import, so tests can lower the limit.
+    cells_left: int = field(default_factory=lambda: MAX_TABLE_CELLS)
+    capped: bool = False
 
     # line assembly
     def newline(self) -> None:
@@ -519,6 +524,11 @@ class _Renderer:
             self._append(line)
 
     def render_table(self, table: Element, rows: list[Element]) -> None:
+        if self.cells_left <= 0:  # the page's cell budget is spent: later tables are not read
+            if not self.capped:
+                self._append(CELLS_CAP_NOTE)
+            self.capped = True
+            return
         caption = next(table.iterdescendants("caption"), None)
         if caption is not None and _nearest_table(caption) is table:
             text = collapse(_text(caption, " "))
@@ -531,6 +541,12 @@ class _Renderer:
                 cells.append(cell_text(cell))
                 span = _int_attr(cell, "colspan") or 1
                 cells.extend([""] * (min(span, MAX_COLSPAN) - 1))
+            # Counted with the colspan padding: 512 KB of <td colspan=50> made 1.6 million cells.
+            self.cells_left -= len(cells)
+            if self.cells_left < 0:
+                self._append(CELLS_CAP_NOTE)
+                self.capped = True
+                break
             if any(cells):
                 cell_rows.append(tuple(cells))
                 self._append("|" + "".join(f" {c} |" if c else " |" for c in cells))
@@ -645,9 +661,27 @@ def parse_html(markup: str) -> Element:
     return root
 
 
+# A start tag long enough to hold more attributes than the limit (each at least "a " or "a=1"): only those are
+# counted, so ordinary pages pay one linear regex scan.
+_LONG_TAG_RE = re.compile(r"<[A-Za-z][^<>]{" + str(2 * MAX_ATTRIBUTES_PER_ELEMENT) + ",}")
+_ATTRIBUTE_RE = re.compile(r"""[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?""")
+
+
+def check_attributes(markup: str) -> None:
+    """Refuse a page with an element of more than MAX_ATTRIBUTES_PER_ELEMENT attributes, before libxml2 sees
+    it: its duplicate-attribute check is quadratic (80,000 attributes on one tag took 30+ s)."""
+    for tag in _LONG_TAG_RE.finditer(markup):
+        count = len(_ATTRIBUTE_RE.findall(tag.group())) - 1  # the tag name matches too
+        if count > MAX_ATTRIBUTES_PER_ELEMENT:
+            raise ReadError("too_many_attributes", f"an element has {count:,} attributes; foidata reads at most "
+                            f"{MAX_ATTRIBUTES_PER_ELEMENT:,} on one element")
+
+
 def read_html(data: bytes, source: str) -> Document:
     """Bytes of an HTML page -> `Document` (media type text/html)."""
-    root = parse_html(decode_html(data))
+    markup = decode_html(data)
+    check_attributes(markup)
+    root = parse_html(markup)
     base = _base_url(root, source)
     remove_chrome(root)
     main = choose_main(root)

@@ -91,6 +91,12 @@ class Grid:
         """Keep a row if the limits allow; False once reading this table must stop."""
         budget.scanned -= max(1, looked_at)
         filled = sum(1 for cell in cells if cell)
+        if filled > MAX_CELLS and budget.cells > 0 and budget.scanned >= 0:
+            # One row wider than the whole limit would otherwise leave nothing read: keep its first cells.
+            self.rows.append(_first_filled(cells, budget.cells))
+            self.note = CELLS_CAP_NOTE
+            budget.cells = 0
+            return False
         if budget.scanned < 0 or budget.cells < filled:
             self.note = CELLS_CAP_NOTE
             budget.cells = 0
@@ -112,6 +118,16 @@ class Grid:
         if self.note:
             lines.append(self.note)
         return lines, (Table(rows=tuple(rows)) if rows else None)
+
+
+def _first_filled(cells: Sequence[str], keep: int) -> list[str]:
+    """`cells` up to and including the `keep`-th non-empty one."""
+    filled = 0
+    for end, cell in enumerate(cells, 1):
+        filled += bool(cell)
+        if filled == keep:
+            return list(cells[:end])
+    return list(cells)
 
 
 # --- CSV and TSV ----------------------------------------------------------------------------------------

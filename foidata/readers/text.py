@@ -1,6 +1,6 @@
 """Plain text: decode bytes robustly and normalise whitespace, so extractors see one kind of text.
 
-Decoding order: a BOM; a declared charset (HTML only); strict UTF-8; UTF-16 without a BOM; mixed UTF-8 and
+Decoding order: a BOM; a declared charset (HTML only); strict UTF-8; UTF-32 or UTF-16 without a BOM; mixed UTF-8 and
 cp1252; strict cp1252; charset-normalizer's best guess; cp1252 with replacement. cp1252 is tried before
 charset-normalizer on purpose: on short Windows-1252 text (a UK letter with "£450") charset-normalizer guesses
 cp932 or cp1250 and turns "£" into "｣" or "Ł", and cp1252 is by far the commonest non-UTF-8 encoding of UK
@@ -110,6 +110,32 @@ def looks_like_utf16(data: bytes) -> str | None:
     return None
 
 
+def looks_like_utf32(data: bytes) -> str | None:
+    """'utf-32-le'/'utf-32-be' when BOM-less bytes look like UTF-32: the two high bytes of each 4-byte unit
+    NUL (every character in the Basic Multilingual Plane), the low byte not, and the whole decoding strictly.
+
+    >>> looks_like_utf32("FOI 1234: £450".encode("utf-32-le")), looks_like_utf32("FOI 1234".encode("utf-16-le"))
+    ('utf-32-le', None)
+    """
+    sample = data[: 4096 - 4096 % 4]
+    units = len(sample) // 4
+    if units < 2 or len(data) % 4:
+        return None
+    column = [sample[i::4].count(0) for i in range(4)]
+    if column[2] == column[3] == units and column[0] < 0.05 * units:
+        encoding = "utf-32-le"
+    elif column[0] == column[1] == units and column[3] < 0.05 * units:
+        encoding = "utf-32-be"
+    else:
+        return None
+    return encoding if _strict(data, encoding) is not None else None
+
+
+def looks_like_wide(data: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a BOM (see the two functions), UTF-32 first: its units look like UTF-16's."""
+    return looks_like_utf32(data) or looks_like_utf16(data)
+
+
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
@@ -135,9 +161,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     text = _strict(data, "utf-8")
     if text is not None:
         return text
-    utf16 = looks_like_utf16(data)
-    if utf16 is not None:
-        return data.decode(utf16, errors="replace")
+    wide = looks_like_wide(data)
+    if wide is not None:
+        return data.decode(wide, errors="replace")
     text = decode_mixed(data)
     if text is not None:
         return text

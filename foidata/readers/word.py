@@ -29,7 +29,7 @@ from foidata.document import Document, Table, sha256_hex
 from foidata.readers.errors import ReadError
 from foidata.readers.html import list_marker
 from foidata.readers.office import MEDIA_DOCX, guarded
-from foidata.readers.tabular import clean_cell, pipe_row, square
+from foidata.readers.tabular import Budget, Grid, clean_cell
 from foidata.readers.text import normalise_text
 
 # lxml elements (python-docx's BaseOxmlElement); lxml ships no type hints.
@@ -248,6 +248,7 @@ class WordReader:
     tables: list[Table] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     title: str | None = None
+    budget: Budget = field(default_factory=Budget)
 
     def walk(self, container: Element, depth: int = 0) -> None:
         for child in children(container):
@@ -315,10 +316,19 @@ class WordReader:
                     if cell.tag == TC:
                         self.nested(cell, depth)
             return
-        grid = square(self.row_cells(row) for row in rows)
-        if grid:
-            self.blocks.append(Block("table", [pipe_row(cells) for cells in grid]))
-            self.tables.append(Table(rows=tuple(grid)))
+        if self.budget.exhausted:  # the table that spent the budget carries the note; later ones are not read
+            return
+        # The cell limits of CSV and Excel files (readers/tabular.py), one budget for the whole document.
+        grid = Grid()
+        for row in rows:
+            cells = self.row_cells(row)
+            if not grid.add(cells, self.budget, len(cells)):
+                break
+        lines, table = grid.render()
+        if lines:
+            self.blocks.append(Block("table", lines))
+        if table is not None:
+            self.tables.append(table)
 
     def _is_layout(self, element: Element, rows: list[Element]) -> bool:
         """A table holding tables, or one column of several paragraphs, lays out text; it is not data."""
@@ -350,7 +360,7 @@ class WordReader:
 
     def cell_text(self, cell: Element) -> str:
         """A data cell's text on one line (its paragraphs joined with spaces)."""
-        inner = WordReader(self.styles, self.numbering)
+        inner = WordReader(self.styles, self.numbering, budget=self.budget)
         inner.walk(cell, MAX_DEPTH)
         return clean_cell(" ".join(line for block in inner.blocks for line in block.lines))
 
@@ -405,7 +415,7 @@ def _read_docx(stream: io.BytesIO) -> tuple[str, str | None, list[Table]]:
     reader.walk(body)
     seen: set[str] = set()
     for hf_part in _header_footer_parts(part, body):
-        extra = WordReader(reader.styles, reader.numbering)
+        extra = WordReader(reader.styles, reader.numbering, budget=reader.budget)
         extra.walk(_part_xml(hf_part))
         rendered = extra.text()
         if rendered and rendered not in seen:  # first-page, odd and even headers often repeat each other
