@@ -49,7 +49,7 @@ from foidata.extractors.spans import Span
 from foidata.extractors.spend import spend_type
 from foidata.extractors.statute import EIR_EXCEPTIONS, FOIA_EXEMPTIONS, eir_name, foia_name
 from foidata.extractors.tables import merge_money, table_money
-from foidata.extractors.timeliness import SUBDIVISIONS, deadline, is_late, is_working_day, working_days
+from foidata.extractors.timeliness import NATIONS, deadline, is_late, is_working_day, working_days
 from foidata.pipeline import process_bytes
 
 _SCALE = max(1, int(os.environ.get("FOIDATA_FUZZ_SCALE", "1")))
@@ -690,7 +690,7 @@ def test_statute_names(section: str, provision: str) -> None:
 @given(
     st.dates(dt.date(1990, 1, 1), dt.date(2069, 12, 31)),
     st.integers(-30, 400),
-    st.sampled_from(sorted(SUBDIVISIONS)),
+    st.sampled_from(sorted(NATIONS)),
 )
 def test_timeliness(received: dt.date, gap: int, nation: str) -> None:
     responded = received + dt.timedelta(days=gap)
