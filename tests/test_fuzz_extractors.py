@@ -49,7 +49,7 @@ from foidata.extractors.spans import Span
 from foidata.extractors.spend import spend_type
 from foidata.extractors.statute import EIR_EXCEPTIONS, FOIA_EXEMPTIONS, eir_name, foia_name
 from foidata.extractors.tables import merge_money, table_money
-from foidata.extractors.timeliness import NATIONS, deadline, is_late, is_working_day, working_days
+from foidata.extractors.timeliness import NATIONS, deadline, is_late, is_working_day, rule_for, working_days
 from foidata.pipeline import process_bytes
 
 _SCALE = max(1, int(os.environ.get("FOIDATA_FUZZ_SCALE", "1")))
@@ -703,6 +703,9 @@ def test_timeliness(received: dt.date, gap: int, nation: str) -> None:
     due = deadline(received, nation)
     assert is_working_day(due, nation)
     assert working_days(received, due, nation) == 20
+    # A FOIA body's holidays include every Scottish one, so its deadline is never earlier than a Scottish body's.
+    if rule_for(nation).statute == "FOIA s.10(6)":
+        assert due >= deadline(received, "scotland")
 
 
 # ---- whole documents -----------------------------------------------------------------------------------------
