@@ -54,11 +54,17 @@ DEMO_QUERIES: tuple[tuple[str, str], ...] = (
            ORDER BY responses DESC, law, try_cast(section AS INTEGER), section""",
     ),
     (
-        "Money by body and period",
-        """SELECT coalesce(r.body, '(not stated)') AS body, coalesce(m.period, '(none stated)') AS period,
-                  m.currency, count(*) AS amounts, sum(m.amount) AS total, max(m.amount) AS largest
-           FROM money AS m JOIN responses AS r USING (response_id)
-           GROUP BY ALL ORDER BY body, period, m.currency""",
+        # Never summed, as in `report spend`: a response that prints a programme's parts and its total would
+        # count twice. An unnamed body is labelled by its register name or reference, so two never merge.
+        "Money by body and period (the largest figure of each; figures are never added up)",
+        """SELECT body, period, currency, count(*) AS figures, max(amount) AS largest
+           FROM (SELECT coalesce(r.body, b.name) IS NULL AS unnamed,
+                        coalesce(r.body, b.name, 'Unnamed body (ref. ' || r.primary_reference || ')',
+                                 'Unnamed body (' || regexp_extract(r.source, '[^/]+$') || ')') AS body,
+                        coalesce(m.period, '(none stated)') AS period, m.currency, m.amount
+                 FROM money AS m JOIN responses AS r USING (response_id)
+                 LEFT JOIN bodies AS b ON b.id = r.body_id)
+           GROUP BY unnamed, body, period, currency ORDER BY unnamed, body, period, currency""",
     ),
 )
 

@@ -193,9 +193,9 @@ def report() -> None:
 )
 @click.option("--all", "show_all", is_flag=True, help="Also list bodies with no response of known dates.")
 def timeliness(data_dir: str, by: str, show_all: bool) -> None:
-    """Response times in working days (under each body's nation's bank holidays) and how many were late
-    (over the statutory 20), per body and year. Only responses whose request and response dates and body are
-    known are timed.
+    """Response times in working days (FOISA s.73 for Scottish bodies: Scotland's bank holidays; FOIA s.10(6)
+    for the rest: a bank holiday anywhere in the UK) and how many were late (over the statutory 20), per body
+    and year. Only responses whose request and response dates and body are known are timed.
 
     \b
     Example: foidata report timeliness --data data/foi --by body

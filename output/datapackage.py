@@ -58,10 +58,20 @@ def field_type(arrow: pa.DataType) -> tuple[str, dict[str, Any]]:
     raise TypeError(f"no Table Schema type for {arrow}")
 
 
+# frictionless reads Parquet through pandas, which turns a null in an integer column into NaN and a timestamp
+# into NaT; its field readers compare str(cell) with the missing values, so these spell pandas' nulls. Only
+# non-text columns get them: a string column may hold the text "nan".
+PANDAS_NULLS = ["nan", "NaT", "<NA>"]
+
+
 def table_schema(table: str, schema: pa.Schema, fmt: Format) -> dict[str, Any]:
     fields = []
     for fld in schema:
         kind, extra = field_type(fld.type)
+        if fmt == "parquet" and kind == "array":
+            # pandas hands a Parquet list to frictionless as a numpy array, which its array type rejects; the
+            # Parquet file's own schema keeps the list type (arrowType says it).
+            kind, extra = "any", {"arrowType": str(fld.type)}
         entry: dict[str, Any] = {"name": fld.name, "type": kind, **extra}
         description = (fld.metadata or {}).get(b"description", b"").decode()
         if description:
@@ -69,6 +79,8 @@ def table_schema(table: str, schema: pa.Schema, fmt: Format) -> dict[str, Any]:
         # CSV has one empty cell for null and for "", so a required text column could not hold an empty cell.
         if not fld.nullable and not (fmt == "csv" and kind == "string"):
             entry["constraints"] = {"required": True}
+        if fmt == "parquet" and fld.nullable and kind not in ("string", "any"):
+            entry["missingValues"] = PANDAS_NULLS
         fields.append(entry)
     out: dict[str, Any] = {"fields": fields}
     names = set(schema.names)
@@ -94,12 +106,14 @@ def descriptor(files: Sequence[ResourceFile], fmt: Format, *, run_id: str, creat
             "profile": "tabular-data-resource",
             "format": fmt,
             "mediatype": MEDIA_TYPES[fmt],
-            "bytes": f.bytes,
             "hash": f"sha256:{f.sha256}",
             "description": " ".join((model.__doc__ or "").split()),
             "schema": table_schema(f.table, schema, fmt),
         }
         if fmt == "csv":
+            # Not for Parquet: frictionless reads it whole through pyarrow, counts no bytes, and would report
+            # every size as wrong. The manifest keeps each file's size; the hash stays for `foidata check`.
+            resource["bytes"] = f.bytes
             resource["encoding"] = "utf-8"
         if "responses" not in listed:
             resource["schema"].pop("foreignKeys", None)  # a package of some tables only

@@ -119,8 +119,9 @@ class ResponseRecord(Provenance):
     )
     working_days: int | None = Field(
         default=None, ge=0,
-        description="Working days from the request's receipt to the response (the day after receipt is day 1), "
-        "under the bank holidays of the body's nation; null unless both dates and the nation are known.",
+        description="Working days from the request's receipt to the response (the day after receipt is day 1). "
+        "Scottish bodies (FOISA s.73) skip Scotland's bank holidays; all others (FOIA s.10(6), EIR) skip a bank "
+        "holiday in any part of the UK. Null unless both dates and the nation are known.",
     )
     late: bool | None = Field(
         default=None, description="True when working_days is over the statutory 20; null when it is unknown."

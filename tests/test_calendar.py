@@ -1,5 +1,5 @@
 """One financial calendar (fy_start and period_kind), capital or revenue, and working days under each
-nation's bank holidays, tested against dates known from the published UK bank holiday lists."""
+statute's bank holidays, tested against dates known from the published UK bank holiday lists."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from foidata.extractors.fiscal import fy_label, parse_period
 from foidata.extractors.money import find_money
 from foidata.extractors.periods import find_periods
 from foidata.extractors.spend import spend_type
-from foidata.extractors.timeliness import deadline, is_late, is_working_day, working_days
+from foidata.extractors.timeliness import NATIONS, deadline, is_late, is_working_day, rule_for, working_days
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -127,35 +127,47 @@ def test_spend_type_from_table_columns() -> None:
 
 
 # ---- working days ------------------------------------------------------------------------------------------
+# FOIA s.10(6) (bodies in England, Wales, Northern Ireland and UK-wide ones) excludes a bank holiday in any part
+# of the UK; FOISA s.73 (Scottish public authorities) only Scotland's. Dates from the published UK lists.
 
 
 @pytest.mark.parametrize(
     ("received", "responded", "nation", "days"),
     [
-        # Christmas 2023: Christmas Day and Boxing Day, then New Year's Day; Scotland also keeps 2 January.
-        ("2023-12-22", "2024-01-02", "england", 4),
-        ("2023-12-22", "2024-01-02", "wales", 4),
+        # Christmas 2023: Christmas Day, Boxing Day, New Year's Day; Scotland's 2 January is off under FOIA too.
+        ("2023-12-22", "2024-01-02", "england", 3),
+        ("2023-12-22", "2024-01-02", "wales", 3),
         ("2023-12-22", "2024-01-02", "scotland", 3),
+        ("2023-12-22", "2024-01-03", "england", 4),
         # Christmas 2022 fell on a Sunday: the holiday moved to Tuesday 27th; 1 January 2023 a Sunday too,
         # so 2 January was off everywhere and Scotland's 2 January holiday moved to the 3rd.
-        ("2022-12-23", "2023-01-03", "england", 4),
+        ("2022-12-23", "2023-01-03", "england", 3),
         ("2022-12-23", "2023-01-03", "scotland", 3),
-        # Easter 2024: Good Friday 29 March everywhere; Easter Monday 1 April not a holiday in Scotland.
+        ("2022-12-23", "2023-01-04", "northern_ireland", 4),
+        # Easter 2024: Good Friday 29 March everywhere; Easter Monday 1 April is not a Scottish bank holiday,
+        # so a Scottish body counts it and every other body does not.
         ("2024-03-28", "2024-04-02", "england", 1),
         ("2024-03-28", "2024-04-02", "northern_ireland", 1),
         ("2024-03-28", "2024-04-02", "scotland", 2),
-        # Scotland's summer bank holiday: the first Monday of August (5 August 2024); England's is the last.
+        # Scotland's summer bank holiday, the first Monday of August (5 August 2024), stops the clock for FOIA
+        # bodies too; England's, the last Monday (26 August), does not for a Scottish body.
         ("2024-08-02", "2024-08-06", "scotland", 1),
-        ("2024-08-02", "2024-08-06", "england", 2),
+        ("2024-08-02", "2024-08-06", "england", 1),
         ("2024-08-23", "2024-08-27", "england", 1),
         ("2024-08-23", "2024-08-27", "scotland", 2),
-        # St Andrew's Day 2024 was a Saturday: Scotland took Monday 2 December instead.
+        # St Andrew's Day 2024 was a Saturday: Scotland took Monday 2 December, a holiday in part of the UK.
         ("2024-11-29", "2024-12-03", "scotland", 1),
-        ("2024-11-29", "2024-12-03", "england", 2),
-        # St Patrick's Day 2023 (a Friday), Northern Ireland only.
+        ("2024-11-29", "2024-12-03", "england", 1),
+        ("2024-11-29", "2024-12-03", "northern_ireland", 1),
+        # St Patrick's Day 2023 (a Friday) is Northern Ireland's: off for every FOIA body, not for a Scottish one.
         ("2023-03-16", "2023-03-20", "northern_ireland", 1),
-        ("2023-03-16", "2023-03-20", "england", 2),
-        # UK-wide bodies keep England's calendar.
+        ("2023-03-16", "2023-03-20", "england", 1),
+        ("2023-03-16", "2023-03-20", "uk", 1),
+        ("2023-03-16", "2023-03-20", "scotland", 2),
+        # The Battle of the Boyne, 12 July 2024 (a Friday), Northern Ireland's too.
+        ("2024-07-11", "2024-07-15", "wales", 1),
+        ("2024-07-11", "2024-07-15", "scotland", 2),
+        # UK-wide bodies answer under FOIA: Easter Monday is off.
         ("2024-03-28", "2024-04-02", "uk", 1),
         # A weekend alone, the same day, and a reply dated before the request.
         ("2024-01-05", "2024-01-08", "england", 1),
@@ -177,9 +189,31 @@ def test_twenty_working_days_is_on_time_and_twenty_one_is_late() -> None:
 
 
 def test_the_christmas_deadline_moves_past_the_holidays() -> None:
-    # Received on 1 December 2023: 20 working days skip 25, 26 December and 1 January in England.
-    assert deadline(dt.date(2023, 12, 1), "england") == dt.date(2024, 1, 3)
+    # Received on 1 December 2023: 20 working days skip 25, 26 December, 1 January and, under FOIA as under
+    # FOISA, Scotland's 2 January: day 20 is 4 January for an English body as for a Scottish one.
+    assert deadline(dt.date(2023, 12, 1), "england") == dt.date(2024, 1, 4)
     assert deadline(dt.date(2023, 12, 1), "scotland") == dt.date(2024, 1, 4)
+
+
+def test_a_foia_deadline_skips_holidays_of_the_other_nations() -> None:
+    # Received Friday 1 March 2024 by an English body: St Patrick's Day (Monday 18 March, Northern Ireland),
+    # Good Friday and Easter Monday are not working days, so day 20 is 3 April. A Scottish body counts St
+    # Patrick's Day and Easter Monday: its day 20 is 1 April (Easter Monday itself).
+    assert deadline(dt.date(2024, 3, 1), "england") == dt.date(2024, 4, 3)
+    assert deadline(dt.date(2024, 3, 1), "northern_ireland") == dt.date(2024, 4, 3)
+    assert deadline(dt.date(2024, 3, 1), "scotland") == dt.date(2024, 4, 1)
+    # A reply on 2 April is on time in England (day 19), where counting England's calendar alone made it day 20
+    # and counting nothing but weekdays day 22.
+    assert working_days(dt.date(2024, 3, 1), dt.date(2024, 4, 2), "england") == 19
+
+
+def test_the_rule_follows_the_statute() -> None:
+    assert {nation: rule_for(nation).statute for nation in NATIONS} == {
+        "england": "FOIA s.10(6)", "wales": "FOIA s.10(6)", "northern_ireland": "FOIA s.10(6)",
+        "uk": "FOIA s.10(6)", "scotland": "FOISA s.73"}
+    # One-off holidays by royal proclamation count: the Queen's state funeral, 19 September 2022.
+    assert not is_working_day(dt.date(2022, 9, 19), "england")
+    assert not is_working_day(dt.date(2022, 9, 19), "scotland")
 
 
 @given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31)),

@@ -164,6 +164,11 @@ def test_demo_ingests_the_sample_corpus_and_summarises_it(runner: CliRunner, tmp
     assert result.exit_code == 0, result.output
     for heading in ("Responses per body", "Exemptions by section", "Money by body and period"):
         assert heading in result.output
+    # Money is never summed: Lincolnshire's table prints five lines and their total (£2.29m) for 2021/22.
+    money = result.output.split("Money by body and period", 1)[1]
+    lincs = next(line for line in money.splitlines() if line.startswith("Lincolnshire Police") and "2021/22" in line)
+    assert "2290000.00" in lincs and "4580000.00" not in lincs and " total " not in money.splitlines()[1]
+    assert "Unnamed body (ref. FOI-2024-04156)" in money and "Unnamed body (ref. 1187-23)" in money
     assert (tmp_path / "demo" / "current" / "money.parquet").exists()
 
 

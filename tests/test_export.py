@@ -137,10 +137,13 @@ def test_csv_export_is_a_valid_data_package(data: Path, tmp_path: Path, friction
 
 
 def test_every_version_has_a_datapackage_from_the_schemas(data: Path, frictionless: ModuleType) -> None:
+    pytest.importorskip("pandas")  # frictionless reads Parquet through it
     dataset = open_dataset(data)
     path = dataset.version_dir / "datapackage.json"
-    report = frictionless.Package.validate_descriptor(str(path))
-    assert report.valid, report.flatten(["type", "note"])
+    # The data too, not only the descriptor: every cell of every Parquet file against its field's type.
+    report = frictionless.validate(str(path))
+    assert report.valid, report.flatten(["type", "note"])[:10]
+    assert report.stats["tasks"] == len(dataset.manifest.files)
     package = json.loads(path.read_text(encoding="utf-8"))
     hashes = {f.table: f"sha256:{f.sha256}" for f in dataset.manifest.files}
     assert {r["name"]: r["hash"] for r in package["resources"]} == hashes
@@ -149,6 +152,23 @@ def test_every_version_has_a_datapackage_from_the_schemas(data: Path, frictionle
         described = {f["name"]: f.get("description") for f in resource["schema"]["fields"]}
         assert described == {f.name: (f.metadata or {})[b"description"].decode() or None for f in schema}
     assert package["foidata"]["run_id"] == dataset.run_id
+
+
+@pytest.mark.parametrize("package", ["version", "csv"])
+def test_frictionless_validate_passes_on_the_command_line(data: Path, tmp_path: Path, package: str) -> None:
+    """As a user runs it: `frictionless validate DIR/current/datapackage.json` and on the CSV export's."""
+    if importlib.util.find_spec("frictionless") is None or importlib.util.find_spec("pandas") is None:
+        pytest.skip("frictionless[pandas] is not installed (pip install -e '.[dev]')")
+    if package == "csv":
+        result = CliRunner().invoke(cli, ["export", "csv", str(tmp_path / "csv"), "--data", str(data)])
+        assert result.exit_code == 0, result.output
+        path = tmp_path / "csv" / "datapackage.json"
+    else:
+        path = open_dataset(data).version_dir / "datapackage.json"
+    done = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", str(path)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    report = json.loads(done.stdout)
+    assert done.returncode == 0 and report["valid"], [t["errors"][:3] for t in report["tasks"] if t["errors"]]
 
 
 def test_query_writes_parquet_and_files(data: Path, tmp_path: Path) -> None:

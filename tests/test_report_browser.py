@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -81,7 +81,8 @@ def test_links_resolve_to_the_rows_sources(page: tuple[Path, Path, SpendReport],
     assert rows
     for row in rows:
         (link,) = row.xpath('.//a[@class="source"]')
-        href = urlsplit(link.get("href"))
+        assert urlsplit(link.get("href")).scheme == ""  # relative to the page: the two can move together
+        href = urlsplit(urljoin(target.as_uri(), link.get("href")))
         path = Path(unquote(href.path))
         assert href.scheme == "file" and path.is_file()
         assert str(path) == row.get("data-source") and row.get("data-source") in sources
@@ -94,7 +95,7 @@ def test_links_resolve_to_the_rows_sources(page: tuple[Path, Path, SpendReport],
 
     # Essex's source opened through its link holds the sentence the report quotes.
     (essex,) = [r for r in rows if r.get("data-body") == "Essex Police" and "£6.8m" in r.text_content()]
-    link = essex.xpath('.//a[@class="source"]')[0].get("href")
+    link = urljoin(target.as_uri(), essex.xpath('.//a[@class="source"]')[0].get("href"))
     quoted = essex.xpath('.//td[@class="sentence"]')[0].text_content()
     source_dom = html.fromstring(chromium(tmp_path / "profile3", "--dump-dom", link))
     assert quoted.rstrip(".") in " ".join(source_dom.text_content().split())

@@ -4,9 +4,13 @@ in 2021/22) beside other bodies' figures, in all four forms; and the rules behin
 from __future__ import annotations
 
 import csv
+import doctest
 import io
+import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -135,3 +139,41 @@ def test_data_defaults_to_foidata_toml(data: Path, tmp_path: Path, monkeypatch: 
     result = CliRunner().invoke(cli, ["report", "spend", "--kind", "capital"])
     assert result.exit_code == 0, result.output
     assert "£6.8m" in result.output
+
+
+def test_an_unnamed_body_is_labelled_by_its_response_and_listed_last(report: SpendReport) -> None:
+    # s005 and s013 name no body: each is labelled by its own reference, apart from the other, after the
+    # named bodies; no label is a bare file name.
+    labels = report.bodies()
+    assert labels[-2:] == ["Unnamed body (ref. 1187-23)", "Unnamed body (ref. FOI-2024-04156)"]
+    assert not any(label.startswith("(unnamed") or ".html" in label for label in labels)
+    assert headline(report, "Unnamed body (ref. FOI-2024-04156)", "2021/22", "revenue").figure.amount == Decimal(
+        "9860000.00")
+
+
+def test_a_body_the_register_resolved_is_labelled_by_its_register_name(report: SpendReport) -> None:
+    figure = replace(report.entries[0].figure, body=None, register_name="Essex Police")
+    assert figure.named and figure.body_label == "Essex Police"
+    unnamed = replace(figure, register_name=None, source="https://www.example.gov.uk/foi/1", reference="X1")
+    assert not unnamed.named and unnamed.body_label == "Unnamed body (www.example.gov.uk)"
+
+
+def test_source_links_are_relative_to_the_page_and_the_csv(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site" / "reports"
+    result = CliRunner().invoke(cli, ["report", "spend", "--data", str(data), "--quiet",
+                                      "--html", str(out / "ict.html"), "--csv", str(out / "ict.csv")])
+    assert result.exit_code == 0, result.output
+    page = (out / "ict.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'class="source" href="([^"]+)"', page)
+    rows = list(csv.DictReader(io.StringIO((out / "ict.csv").read_text(encoding="utf-8"))))
+    assert hrefs and "file:" not in page and all(not r["link"].startswith("file:") for r in rows)
+    for href, row in zip(hrefs, rows, strict=True):  # the page lists the figures in the CSV's order
+        target = urlsplit(urljoin((out / "ict.html").as_uri(), href))
+        assert Path(unquote(target.path)) == Path(row["source"]).resolve()
+        assert href == row["link"]
+
+
+def test_figures_doctests() -> None:
+    import foidata.report.figures
+
+    assert doctest.testmod(foidata.report.figures).failed == 0

@@ -65,7 +65,7 @@ def spend(topic: str, data_dir: str | None, csv_path: str | None, html_path: str
     if csv_path == "-":
         from foidata.report.render_csv import write_csv
 
-        write_csv(result, sys.stdout)
+        write_csv(result, sys.stdout, Path.cwd())
     elif not quiet:
         from foidata.report.render_text import print_figures, print_table, summary_lines
 
@@ -85,14 +85,14 @@ def _write_files(result: SpendReport, figures_read: int, data: str, run_id: str,
         path = Path(csv_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8", newline="") as fh:
-            write_csv(result, fh)
+            write_csv(result, fh, path.parent)
         say(f"Wrote {path} ({len(result.entries)} figures)")
     if html_path:
         from foidata.report.render_html import render_html
 
         path = Path(html_path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_html(result, figures_read, data, run_id), encoding="utf-8")
+        path.write_text(render_html(result, figures_read, data, run_id, base=path.parent), encoding="utf-8")
         say(f"Wrote {path}")
     if png_path:
         from foidata.report.render_png import write_png

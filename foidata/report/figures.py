@@ -4,6 +4,7 @@ each was printed in, its response, and a link to the exact place in its source."
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -11,10 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
+from urllib.request import url2pathname
 
 import duckdb
 
+from foidata.bodies import bodies
 from foidata.extractors.layout import request_span, sentence_around
 from foidata.output import connect
 
@@ -68,11 +71,47 @@ class Figure:
     page: int | None
     link: str
     in_request: bool  # printed in the requester's words, not the body's answer
+    register_name: str | None = None  # the register's name for the response's body_id, where it resolved one
+    parent_source: str | None = None  # for an attachment, the page that links to it
+
+    @property
+    def named(self) -> bool:
+        """Whether the body is known by name (printed, or from the register)."""
+        return bool(self.body or self.register_name)
 
     @property
     def body_label(self) -> str:
-        """The body as named, or the source's file name: two unnamed bodies must not merge into one."""
-        return self.body or f"(unnamed: {self.source.rstrip('/').rsplit('/', 1)[-1]})"
+        """The body as named, else the register's name for it, else a label for an unnamed body."""
+        return self.body or self.register_name or unnamed_label(self.source, self.parent_source, self.reference,
+                                                                self.title)
+
+
+UNNAMED = "Unnamed body"
+TITLE_CHARS = 40  # of a title in an unnamed body's label: enough to tell requests apart on a chart axis
+
+
+def unnamed_label(source: str, parent_source: str | None, reference: str | None, title: str | None) -> str:
+    """A chart and table label for a response whose body is not named: its website where it came from the web
+    (one site is one body), else its reference or title, else its file name. Two unnamed bodies' responses
+    must not merge into one row, so the label keeps something of the response's own.
+
+    >>> unnamed_label("https://www.sheffield.gov.uk/foi/123", None, "FOI-1", None)
+    'Unnamed body (www.sheffield.gov.uk)'
+    >>> unnamed_label("/corpus/s005.html", None, "FOI-2024-04156", "IT budgets")
+    'Unnamed body (ref. FOI-2024-04156)'
+    >>> unnamed_label("/corpus/s013.html", None, None, "Cyber security and IT infrastructure investment")
+    'Unnamed body (Cyber security and IT infrastructure…)'
+    """
+    host = next((urlsplit(s).hostname for s in (source, parent_source) if s and urlsplit(s).hostname), None)
+    if host:
+        return f"{UNNAMED} ({host})"
+    if reference and reference.strip():
+        return f"{UNNAMED} (ref. {reference.strip()})"
+    if title and title.strip():
+        text = " ".join(title.split())
+        short = text if len(text) <= TITLE_CHARS else text[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"  # whole words
+        return f"{UNNAMED} ({short})"
+    return f"{UNNAMED} ({source.rstrip('/').rsplit('/', 1)[-1]})"
 
 
 def read_figures(data_dir: str | Path, progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
@@ -109,12 +148,14 @@ def _optional(have: set[str], alias: str, column: str) -> str:
 
 
 def _money_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    money = _columns(con, "money")  # every column read from responses is in schema 1.0
+    money = _columns(con, "money")  # every other column read from responses is in schema 1.0
+    responses = _columns(con, "responses")
     sql = f"""
         SELECT m.response_id, m.source, r.media_type, r.body, r.title, r.primary_reference, r.keywords,
                m.amount, m.amount_high, m.currency, m.approximate, m.text, m.subject, m.period,
                {_optional(money, "m", "fy_start")}, {_optional(money, "m", "spend_type")},
-               m.span_start, m.span_end
+               m.span_start, m.span_end, {_optional(responses, "r", "parent_source")},
+               {_optional(responses, "r", "body_id")}
         FROM money AS m JOIN responses AS r USING (response_id)
         ORDER BY m.source, m.span_start, m.span_end
     """
@@ -186,7 +227,13 @@ def _figure(row: Mapping[str, Any], text: str | None, request: tuple[int, int] |
         spend_type=row["spend_type"], quote=quote, paragraph=paragraph, page=page,
         link=source_link(str(row["source"]), str(row["media_type"]), printed, page),
         in_request=span is not None and span[0] <= start < span[1],
+        register_name=_register_name(row["body_id"]), parent_source=row["parent_source"],
     )
+
+
+def _register_name(body_id: str | None) -> str | None:
+    found = bodies().get(body_id) if body_id else None
+    return found.name if found else None
 
 
 def period_year(fy_start: int | None, period: str | None) -> int | None:
@@ -253,6 +300,27 @@ def source_uri(source: str) -> str:
     if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.IGNORECASE):
         return source
     return Path(source).expanduser().resolve().as_uri()
+
+
+def relative_link(link: str, base: Path | None) -> str:
+    """A file: link as a path relative to `base` (the folder of the page or file holding it), so a report and
+    the documents it cites can be moved or published together; web links, and files on another drive than
+    `base` (Windows), stay as they are.
+
+    >>> relative_link("file:///data/docs/a%20b.pdf#page=3", Path("/data/reports"))
+    '../docs/a%20b.pdf#page=3'
+    >>> relative_link("https://example.org/foi#x", Path("/data/reports"))
+    'https://example.org/foi#x'
+    """
+    parts = urlsplit(link)
+    if parts.scheme != "file" or base is None:
+        return link
+    try:
+        relative = os.path.relpath(url2pathname(parts.path), Path(base).expanduser().resolve())
+    except ValueError:
+        return link
+    path = quote(Path(relative).as_posix())
+    return f"{path}#{parts.fragment}" if parts.fragment else path
 
 
 def source_link(source: str, media_type: str, printed: str, page: int | None) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 from typing import TextIO
 
+from foidata.report.figures import relative_link
 from foidata.report.spend import SpendReport
 
 COLUMNS = (
@@ -13,7 +15,9 @@ COLUMNS = (
 )
 
 
-def write_csv(report: SpendReport, out: TextIO) -> None:
+def write_csv(report: SpendReport, out: TextIO, base: Path | None = None) -> None:
+    """Every figure; `link` relative to `base` (the CSV file's folder, or the current one for stdout) for
+    local sources, so a folder of documents and its CSV can move together."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for entry in report.entries:
@@ -23,5 +27,5 @@ def write_csv(report: SpendReport, out: TextIO) -> None:
             f"{f.amount:f}", f"{f.amount_high:f}" if f.amount_high is not None else "", f.currency,
             "true" if f.approximate else "false", f.printed, "true" if entry.headline else "false",
             entry.others if entry.headline else "", f.subject or "", f.quote.text, f.title or "",
-            f.reference or "", f.source, f.link, f.response_id,
+            f.reference or "", f.source, relative_link(f.link, base), f.response_id,
         ])

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
+from pathlib import Path
 
 from foidata import __version__
 from foidata.report.chart_svg import chart_svg
+from foidata.report.figures import relative_link
 from foidata.report.render_text import cell_text, summary_lines
 from foidata.report.spend import Entry, SpendReport
 
@@ -24,7 +26,8 @@ mark { background: #ffe08a; padding: 0 .1em; } .chart { max-width: 100%; height:
 
 
 def render_html(report: SpendReport, figures_read: int, dataset: str, run_id: str,
-                now: dt.datetime | None = None) -> str:
+                now: dt.datetime | None = None, base: Path | None = None) -> str:
+    """The page. `base` is the folder it will be written to: links to local sources are relative to it."""
     anchors = {id(e.figure): f"f{i + 1}" for i, e in enumerate(report.entries)}
     when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
     title = f"{report.topic.label}: money by body and year"
@@ -45,7 +48,7 @@ def render_html(report: SpendReport, figures_read: int, dataset: str, run_id: st
         parts.append(_pivot(report, kind, anchors))
         parts.append("</section>")
     parts.append('<section id="figures"><h2>Every figure</h2>')
-    parts.append(_figures(report, anchors))
+    parts.append(_figures(report, anchors, base))
     parts.append("</section>")
     parts.append(f'<p class="meta">Made by foidata {escape(__version__)} on {when} from the dataset '
                  f"{escape(dataset)} (version {escape(run_id)}), topic {escape(report.topic.name)!r}.</p>")
@@ -69,24 +72,25 @@ def _pivot(report: SpendReport, kind: str, anchors: dict[int, str]) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-def _figures(report: SpendReport, anchors: dict[int, str]) -> str:
+def _figures(report: SpendReport, anchors: dict[int, str], base: Path | None) -> str:
     head = ("<tr><th>Body</th><th>Year</th><th>Kind</th><th class=\"num\">Amount</th><th>Sentence</th>"
             "<th>Source</th></tr>")
     return (f'<table class="figures"><thead>{head}</thead><tbody>'
-            + "".join(_figure_row(e, anchors[id(e.figure)]) for e in report.entries) + "</tbody></table>")
+            + "".join(_figure_row(e, anchors[id(e.figure)], base) for e in report.entries) + "</tbody></table>")
 
 
-def _figure_row(entry: Entry, anchor: str) -> str:
+def _figure_row(entry: Entry, anchor: str, base: Path | None) -> str:
     f = entry.figure
     q = f.quote
     sentence = f"{escape(q.before)}<mark>{escape(q.figure)}</mark>{escape(q.after)}"
     name = f.reference or f.title or f.source.rstrip("/").rsplit("/", 1)[-1]
     where = f" (page {f.page})" if f.page else ""
     charted = ' <span class="charted" title="shown in the chart">●</span>' if entry.headline else ""
+    link = relative_link(f.link, base)
     return (
         f'<tr id="{anchor}" data-body="{escape(f.body_label)}" data-period="{escape(f.period or "")}" '
         f'data-source="{escape(f.source)}"><td>{escape(f.body_label)}</td><td>{escape(f.period or "–")}</td>'
         f'<td>{escape(entry.kind)}</td><td class="num">{escape(f.printed)}{charted}</td>'
         f'<td class="sentence">{sentence}</td>'
-        f'<td><a class="source" href="{escape(f.link)}">{escape(name)}{escape(where)}</a></td></tr>'
+        f'<td><a class="source" href="{escape(link)}">{escape(name)}{escape(where)}</a></td></tr>'
     )

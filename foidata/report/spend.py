@@ -62,8 +62,8 @@ class SpendReport:
         return [kind for kind in self.topic.kind_names if kind in present]
 
     def bodies(self, kind: str | None = None) -> list[str]:
-        names = {e.figure.body_label for e in self.headlines if kind is None or e.kind == kind}
-        return sorted(names, key=lambda name: (name.startswith("(unnamed"), name.casefold()))
+        named = {e.figure.body_label: e.figure.named for e in self.headlines if kind is None or e.kind == kind}
+        return sorted(named, key=lambda name: (not named[name], name.casefold()))  # unnamed bodies last
 
     def cell(self, body: str, kind: str, period: str) -> Entry | None:
         return self._cells().get((body, kind, period))
@@ -134,7 +134,7 @@ def _mark_headlines(entries: list[Entry], left_out: Counter[str], kind_order: Se
 
     def order(entry: Entry) -> tuple[bool, str, int, int, bool, Decimal]:
         f = entry.figure
-        return (f.body is None, f.body_label.casefold(), kind_order.index(entry.kind),
+        return (not f.named, f.body_label.casefold(), kind_order.index(entry.kind),
                 f.year if f.year is not None else 9999, not entry.headline, -f.amount)
 
     return sorted(marked, key=order)
