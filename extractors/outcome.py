@@ -310,7 +310,8 @@ def decide_outcome(s: Mapping[str, bool]) -> str | None:
     if not s["exemptions"] and not disclosed and s["advice"] and not s["not_held"]:
         return "advice_only"
     if s["exemptions"]:
-        if disclosed or s["not_held"] or s["part_refused"] or s["holds_part"] or s["partly_withheld"]:
+        partial = s["not_held"] or s["unavailable"] or s["part_refused"] or s["holds_part"] or s["partly_withheld"]
+        if disclosed or partial:
             return "part_disclosure"
         return "refused"
     if s["not_held"]:

@@ -372,6 +372,11 @@ def outcome(text: str) -> str | None:
         ("Response\n1. The Service has not bought any.\n2. There is no written policy.", None),
         ("Response\nWe have considered your request and", None),
         (
+            "Our response\nNames of junior staff are withheld under section 38(1)(b) of FOISA. No information is "
+            "recorded about the livery.",
+            "part_disclosure",
+        ),
+        (
             "Request\n1. How many officers?\n2. How many complaints?\nResponse\n1. 14 officers.\n"
             "2. Section 12 applies: finding this would exceed the appropriate limit.\n",
             "part_disclosure",
