@@ -125,6 +125,15 @@ def test_datasette_serves_full_text_search(datasette: str) -> None:
     columns = metadata["databases"]["foi"]["tables"]["money"]["columns"]
     assert columns["amount"].startswith("The amount in its own currency")
 
+    # The metadata's facets are counted on the table page, and the bodies table browses like any other.
+    faceted = httpx.get(f"{datasette}/foi/responses.json", params={"_size": 1}, timeout=10).json()
+    facet_results = faceted["facet_results"]
+    facet_results = facet_results.get("results", facet_results)  # 1.0 nests them; 0.6x does not
+    assert {"body", "outcome"} <= set(facet_results)
+    essex = httpx.get(f"{datasette}/foi/bodies.json", params={"body": "Essex Police", "_shape": "array"},
+                      timeout=10).json()
+    assert [row["body"] for row in essex] == ["Essex Police"] and essex[0]["responses"] >= 1
+
 
 def test_csv_export_is_a_valid_data_package(data: Path, tmp_path: Path, frictionless: ModuleType) -> None:
     result = CliRunner().invoke(cli, ["export", "csv", str(tmp_path / "csv"), "--data", str(data)])
@@ -204,3 +213,43 @@ def test_the_readmes_saved_queries_answer_on_the_sample(data: Path) -> None:
     assert {"body": "Essex Police", "year": 2021, "exemption": "FOIA s.31"}.items() <= per_force[0].items()
     assert len(largest) == 10 and all(Decimal(a["amount"]) >= Decimal(b["amount"]) for a, b in pairwise(largest))
     assert {(row["reference"], row["cites"]) for row in citing} >= {("15435", "14548")}
+
+
+PROVENANCE_LAST = ["source", "content_sha256", "extractor_version", "ingested_at", "run_id"]
+
+
+def test_sqlite_lists_each_tables_own_columns_before_provenance(data: Path, database: Path) -> None:
+    with sqlite3.connect(database) as con:
+        for table in open_dataset(data).manifest.tables:
+            columns = [row[1] for row in con.execute(f"PRAGMA table_info(\"{table}\")")]
+            tail = [c for c in columns if c in PROVENANCE_LAST]
+            assert tail and columns[-len(tail):] == tail, (table, columns)  # provenance only at the end
+            assert tail == [c for c in PROVENANCE_LAST if c in tail], table  # in its own order
+        first = [row[1] for row in con.execute('PRAGMA table_info("responses")')][:2]
+        assert first == ["response_id", "media_type"]  # the others keep their schema order
+
+
+def test_sqlite_bodies_table_counts_each_bodys_responses(data: Path, database: Path) -> None:
+    responses = read_table(data, "responses", ["body", "body_nation"]).to_pylist()
+    wanted: dict[str, int] = {}
+    for row in responses:
+        if row["body"] is not None:
+            wanted[row["body"]] = wanted.get(row["body"], 0) + 1
+    with sqlite3.connect(database) as con:
+        got = dict(con.execute('SELECT body, responses FROM bodies').fetchall())
+        nations = dict(con.execute("SELECT body, body_nation FROM bodies").fetchall())
+        keys = con.execute("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list('responses')").fetchall()
+    assert got == wanted and len(got) >= 5 and got["Essex Police"] >= 1
+    assert nations == {r["body"]: r["body_nation"] for r in responses if r["body"] is not None}
+    assert keys == [("bodies", "body", "body")]  # Datasette links a response's body to its row
+
+
+def test_datasette_metadata_offers_facets_and_describes_bodies(database: Path) -> None:
+    tables = json.loads(database.with_name("foi.metadata.json").read_text())["databases"]["foi"]["tables"]
+    assert tables["responses"]["facets"] == ["body", "outcome", "body_kind", "body_nation"]
+    assert tables["exemptions"]["facets"] == ["law"]
+    assert tables["money"]["facets"] == ["period"]
+    assert "facets" not in tables["references"]
+    assert tables["bodies"]["facets"] == ["body_kind", "body_nation"]
+    assert tables["bodies"]["columns"]["responses"].startswith("How many responses")
+    assert list(tables["responses"]["columns"])[-1] == "run_id"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import doctest
 import io
+import itertools
 import re
 from dataclasses import replace
 from decimal import Decimal
@@ -177,3 +178,41 @@ def test_figures_doctests() -> None:
     import foidata.report.figures
 
     assert doctest.testmod(foidata.report.figures).failed == 0
+
+
+def test_svg_bars_are_packed_and_centred_on_their_body_label(report: SpendReport) -> None:
+    from xml.etree import ElementTree
+
+    from foidata.report.chart_svg import BAR, BAR_GAP, chart_svg
+
+    uneven = False
+    for kind in report.kinds:
+        svg = ElementTree.fromstring(chart_svg(report, kind, {}))
+        groups = [g for g in svg.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "body"]
+        assert [g.get("data-body") for g in groups] == report.bodies(kind)
+        for group in groups:
+            (label,) = [t for t in group.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "body-label"]
+            middle = float(label.get("y", "")) - 4  # the label's baseline sits 4px below the row's middle
+            tops = sorted(float(r.get("y", "")) for r in group.iter("{http://www.w3.org/2000/svg}rect"))
+            uneven |= 0 < len(tops) < len(report.periods_for(kind))
+            centres = [top + BAR / 2 for top in tops]
+            assert abs(sum(centres) / len(centres) - middle) < 0.5, group.get("data-body")
+            assert all(b - a == BAR + BAR_GAP for a, b in itertools.pairwise(tops)), group.get("data-body")  # packed
+    assert uneven  # the sample has a body lacking some years, the case that drifted
+
+
+def test_png_bars_are_packed_and_centred_on_their_body_row(report: SpendReport) -> None:
+    from foidata.report.render_png import bar_layout, bar_width
+
+    uneven = False
+    for kind in report.kinds:
+        rows: dict[int, list[float]] = {}
+        for row, _period, _entry, y in bar_layout(report, kind):
+            rows.setdefault(row, []).append(y)
+        assert sorted(rows) == list(range(len(report.bodies(kind))))
+        width = bar_width(report, kind)
+        for row, ys in rows.items():
+            uneven |= len(ys) < len(report.periods_for(kind))
+            assert abs(sum(ys) / len(ys) - row) < 1e-9, (kind, row)
+            assert all(abs(b - a - width) < 1e-9 for a, b in itertools.pairwise(ys)), (kind, row)
+    assert uneven

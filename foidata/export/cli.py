@@ -25,8 +25,9 @@ def export() -> None:
 @_DATA
 @output_options
 def export_sqlite_command(target: str, data_dir: str | None, quiet: bool, verbose: bool) -> None:
-    """Write TARGET, a SQLite database of every table, with full-text search over the responses (FTS5) and
-    TARGET's stem + .metadata.json: Datasette metadata with every column's description.
+    """Write TARGET, a SQLite database of every table (provenance columns last) and a bodies table, with
+    full-text search over the responses (FTS5), and TARGET's stem + .metadata.json: Datasette metadata with
+    every column's description and facets.
 
     \b
     Example: foidata export sqlite foi.db --data data/foi
@@ -41,6 +42,8 @@ def export_sqlite_command(target: str, data_dir: str | None, quiet: bool, verbos
     metadata = write_metadata(result, data)
     for table, rows in result.rows.items():
         out.detail(f"  {table}: {rows} rows")
+    if result.bodies is not None:  # derived from responses, so not among the dataset's tables counted below
+        out.detail(f"  bodies: {result.bodies} rows (one per named body)")
     out.say(f"Wrote {result.path}: {sum(result.rows.values())} rows in {len(result.rows)} tables from version "
             f"{result.run_id}; full-text search over responses ({', '.join(result.fts_columns)})")
     out.say(f"Wrote {metadata}")

@@ -1,5 +1,6 @@
-"""Datasette metadata for an exported database: the data dictionary (table and column descriptions), the
-full-text table hidden, and a canned search query. `datasette serve foi.db --metadata foi.metadata.json`."""
+"""Datasette metadata for an exported database: the data dictionary (table and column descriptions), facets,
+the bodies table described, the full-text table hidden, and a canned search query.
+`datasette serve foi.db --metadata foi.metadata.json`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from foidata import __version__
-from foidata.export.sqlite import FTS_TABLE, SqliteExport
+from foidata.export.sqlite import BODIES_TABLE, FTS_TABLE, SqliteExport, data_first
 from foidata.output import open_dataset
 from foidata.schemas import TABLES
 
@@ -21,6 +22,26 @@ WHERE {FTS_TABLE} MATCH :q
 ORDER BY rank LIMIT 200"""
 
 
+# Columns with few distinct values worth counting at a glance, offered as facets wherever a table has them.
+FACETS = ("body", "outcome", "law", "period", "body_kind", "body_nation")
+BODIES = {
+    "description": "One row per named body, with how many responses it published. A body's responses link here.",
+    "columns": {
+        "body": "The body's name, as in responses.body.",
+        "body_id": "The body's identifier in foidata's register of public bodies, when it is in the register.",
+        "body_kind": "The kind of body the register gives.",
+        "body_nation": "The UK nation the register gives for the body.",
+        "responses": "How many responses in this dataset version the body published.",
+    },
+    "facets": ["body_kind", "body_nation"],
+    "sort_desc": "responses",
+}
+
+
+def facets(columns: list[str]) -> list[str]:
+    return [c for c in FACETS if c in columns]
+
+
 def metadata_path(database: Path) -> Path:
     return database.with_name(database.stem + ".metadata.json")
 
@@ -29,17 +50,21 @@ def datasette_metadata(export: SqliteExport, data_dir: str | Path) -> dict[str, 
     dataset = open_dataset(data_dir)
     tables: dict[str, Any] = {}
     for table in dataset.tables:
-        schema = pq.read_schema(dataset.path(table))
+        schema = data_first(pq.read_schema(dataset.path(table)))
         columns = {f.name: (f.metadata or {}).get(b"description", b"").decode() for f in schema}
         model = TABLES.get(table)
         entry: dict[str, Any] = {
             "description": " ".join(((model.__doc__ if model else None) or "").split()),
             "columns": {name: text for name, text in columns.items() if text},
         }
+        if wanted := facets(schema.names):
+            entry["facets"] = wanted
         if table == "responses" and export.fts_columns:
             entry["fts_table"] = FTS_TABLE
             entry["searchmode"] = "raw"  # FTS5 syntax: "capital programme", ICT AND budget, ransom*
         tables[table] = entry
+    if export.bodies is not None:
+        tables[BODIES_TABLE] = BODIES
     tables[FTS_TABLE] = {"hidden": True}
     queries = {"search": {"sql": SEARCH_SQL, "title": "Search the responses' full text",
                           "description": "FTS5 syntax: words, \"a phrase\", AND / OR / NOT, prefix*"}}

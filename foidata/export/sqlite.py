@@ -3,8 +3,10 @@
 Tables keep their names and columns. Money is NUMERIC: SQLite stores the exact decimal text as a number when
 that loses nothing (below 15 significant digits, which is every amount under £10 trillion to the penny), so it
 sorts and sums as a number. Dates and times are ISO 8601 text, lists JSON text, booleans 0/1.
-`responses_fts` (FTS5, external content) indexes each response's title, body, keywords and full text, and
-Datasette finds it by its `content="responses"`: `/DB/responses?_search=ransomware`.
+Each table lists its own columns first and the provenance columns (where a row came from) last, so Datasette's
+table view opens on the data. `bodies` has one row per named body with its count of responses, and every
+response's `body` links to it. `responses_fts` (FTS5, external content) indexes each response's title, body,
+keywords and full text, and Datasette finds it by its `content="responses"`: `/DB/responses?_search=ransomware`.
 
 The database is built beside the target and renamed over it at the end, so a Datasette serving the old file
 never sees a half-written one.
@@ -28,6 +30,9 @@ from foidata.export.values import batches, cell, row_count
 from foidata.output import open_dataset, verify_current
 
 FTS_TABLE = "responses_fts"
+BODIES_TABLE = "bodies"
+PROVENANCE = ("source", "content_sha256", "extractor_version", "ingested_at", "run_id")
+BODY_COLUMNS = ("body_id", "body_kind", "body_nation")  # what the register says of a body, if the dataset has it
 FTS_COLUMNS = ("title", "body", "keywords", "text")
 Tracker = Callable[[Iterable[Any], int], Iterable[Any]]
 
@@ -42,6 +47,7 @@ class SqliteExport:
     run_id: str
     rows: dict[str, int] = field(default_factory=dict)
     fts_columns: tuple[str, ...] = ()
+    bodies: int | None = None  # rows in the bodies table; None when there is none (no responses table)
 
 
 def sqlite_type(arrow: pa.DataType) -> str:
@@ -58,6 +64,13 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def data_first(schema: pa.Schema) -> pa.Schema:
+    """The schema with the provenance columns moved to the end, in their own order; the rest keep theirs."""
+    ordered = [f for f in schema if f.name not in PROVENANCE]
+    ordered += [schema.field(n) for n in PROVENANCE if n in schema.names]
+    return pa.schema(ordered, metadata=schema.metadata)
+
+
 def create_table_sql(table: str, schema: pa.Schema, responses_present: bool) -> str:
     columns = []
     for fld in schema:
@@ -67,6 +80,8 @@ def create_table_sql(table: str, schema: pa.Schema, responses_present: bool) -> 
     if table != "responses" and responses_present and "response_id" in schema.names:
         # Declared, not enforced (SQLite's default): Datasette turns it into links to the response.
         columns.append('FOREIGN KEY ("response_id") REFERENCES "responses" ("response_id")')
+    if table == "responses" and "body" in schema.names:
+        columns.append(f'FOREIGN KEY ("body") REFERENCES {quoted(BODIES_TABLE)} ("body")')
     return f"CREATE TABLE {quoted(table)} (\n  " + ",\n  ".join(columns) + "\n)"
 
 
@@ -100,7 +115,9 @@ def _build(building: Path, tables: list[str], path_of: Callable[[str], Path], re
         rows = _all_rows(tables, path_of, con, result)
         for _ in (track or (lambda items, _n: items))(rows, total):
             pass
-        result.fts_columns = _full_text(con, path_of("responses")) if "responses" in tables else ()
+        if "responses" in tables:
+            result.fts_columns = _full_text(con, path_of("responses"))
+            result.bodies = _bodies(con, path_of("responses"))
         _indexes(con, tables, path_of)
         con.commit()
 
@@ -110,7 +127,7 @@ def _all_rows(tables: list[str], path_of: Callable[[str], Path], con: sqlite3.Co
     """Copies every table, yielding once per row copied (for the progress bar)."""
     for table in tables:
         path = path_of(table)
-        schema = pq.read_schema(path)
+        schema = data_first(pq.read_schema(path))
         con.execute(create_table_sql(table, schema, "responses" in tables))
         names = schema.names
         booleans = {f.name for f in schema if pa.types.is_boolean(f.type)}
@@ -138,6 +155,25 @@ def _full_text(con: sqlite3.Connection, responses: Path) -> tuple[str, ...]:
     )
     con.execute(f"INSERT INTO {FTS_TABLE} (rowid, {listed}) SELECT rowid, {listed} FROM responses")
     return columns
+
+
+def _bodies(con: sqlite3.Connection, responses: Path) -> int:
+    """One row per named body: what the register says of it and how many responses it published."""
+    have = set(pq.read_schema(responses).names)
+    if "body" not in have:
+        con.execute(f'CREATE TABLE {quoted(BODIES_TABLE)} ("body" TEXT PRIMARY KEY, "responses" INTEGER NOT NULL)')
+        return 0
+    extra = [c for c in BODY_COLUMNS if c in have]
+    declared = "".join(f", {quoted(c)} TEXT" for c in extra)
+    con.execute(f'CREATE TABLE {quoted(BODIES_TABLE)} ("body" TEXT PRIMARY KEY{declared}, '
+                '"responses" INTEGER NOT NULL)')
+    # max(): a body's register details are the same on each of its responses; max() picks one that is not null.
+    picked = "".join(f", max({quoted(c)})" for c in extra)
+    listed = "".join(f", {quoted(c)}" for c in extra)
+    con.execute(f'INSERT INTO {quoted(BODIES_TABLE)} ("body"{listed}, "responses") '
+                f'SELECT "body"{picked}, count(*) FROM "responses" WHERE "body" IS NOT NULL GROUP BY "body" '
+                'ORDER BY "body"')
+    return int(con.execute(f"SELECT count(*) FROM {quoted(BODIES_TABLE)}").fetchone()[0])
 
 
 def _indexes(con: sqlite3.Connection, tables: list[str], path_of: Callable[[str], Path]) -> None:

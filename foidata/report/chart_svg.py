@@ -60,18 +60,29 @@ def chart_svg(report: SpendReport, kind: str, anchors: dict[int, str]) -> str:
     out.extend(_axis(ticks, scale, label_width, height))
     y = TOP
     for body in bodies:
+        middle = y + group / 2
         out.append(f'<g class="body" data-body="{escape(body)}">')
-        out.append(f'<text class="body-label" x="{label_width - 8}" y="{y + group / 2 + 4:.1f}" '
+        out.append(f'<text class="body-label" x="{label_width - 8}" y="{middle + 4:.1f}" '
                    f'text-anchor="end">{escape(_clip(body, label_width))}</text>')
-        for slot, period in enumerate(present):
-            entry = cells[body, period]
-            if entry is not None:
-                top = y + slot * (BAR + BAR_GAP)
-                out.append(_bar(entry, period, periods.index(period), label_width, top, scale, anchors))
+        for period, entry, offset in packed_bars(report, body, kind):
+            top = middle + offset * (BAR + BAR_GAP) - BAR / 2
+            out.append(_bar(entry, period, periods.index(period), label_width, top, scale, anchors))
         out.append("</g>")
         y += group + GROUP_GAP
     out.append("</svg>")
     return "".join(out)
+
+
+def packed_bars(report: SpendReport, body: str, kind: str) -> list[tuple[str, Entry, float]]:
+    """The body's bars in year order, each with its offset from the middle of the body's row, in bar pitches.
+
+    Only the years the body has get a bar and the bars are centred on the row: a fixed slot per year left a
+    body with one late year's bar at the far edge of its row, nearer the next body's label than its own.
+    Both renderers place bars by this, so the SVG and the PNG agree.
+    """
+    own = [(p, e) for p in report.periods_for(kind) if (e := report.cell(body, kind, p)) is not None]
+    middle = (len(own) - 1) / 2
+    return [(period, entry, slot - middle) for slot, (period, entry) in enumerate(own)]
 
 
 def _legend(present: list[str], periods: list[str], left: int) -> list[str]:
@@ -96,7 +107,7 @@ def _axis(ticks: list[Decimal], scale: float, left: int, height: int) -> list[st
     return out
 
 
-def _bar(entry: Entry, period: str, colour_index: int, left: int, top: int, scale: float,
+def _bar(entry: Entry, period: str, colour_index: int, left: int, top: float, scale: float,
          anchors: dict[int, str]) -> str:
     f = entry.figure
     length = max(1.0, float(f.amount) * scale)
@@ -105,9 +116,9 @@ def _bar(entry: Entry, period: str, colour_index: int, left: int, top: int, scal
     anchor = anchors.get(id(f), "")
     return (
         f'<a href="#{anchor}"><rect class="bar" data-body="{escape(f.body_label)}" data-period="{escape(period)}" '
-        f'data-amount="{f.amount:f}" x="{left}" y="{top}" width="{length:.1f}" height="{BAR}" '
+        f'data-amount="{f.amount:f}" x="{left}" y="{top:g}" width="{length:.1f}" height="{BAR}" '
         f'fill="{period_colour(colour_index)}"><title>{escape(tip)}</title></rect>'
-        f'<text class="value" x="{left + length + 4:.1f}" y="{top + BAR - 4}">{escape(value)}</text></a>'
+        f'<text class="value" x="{left + length + 4:.1f}" y="{top + BAR - 4:g}">{escape(value)}</text></a>'
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from foidata.report.chart_svg import period_colour
+from foidata.report.chart_svg import packed_bars, period_colour
 from foidata.report.money import compact
-from foidata.report.spend import SpendReport
+from foidata.report.spend import Entry, SpendReport
 
 BAR = 0.8  # of a body's row, shared by its years' bars
 
@@ -40,19 +40,26 @@ def write_png(report: SpendReport, path: Path, dpi: int = 150) -> None:
     plt.close(fig)
 
 
+def bar_width(report: SpendReport, kind: str) -> float:
+    """One bar's share of a row: the same for every body, so a year's bar is as thick in every row."""
+    return BAR / max(1, len(report.periods_for(kind)))
+
+
+def bar_layout(report: SpendReport, kind: str) -> list[tuple[int, str, Entry, float]]:
+    """(row, period, entry, y) for each bar of the panel; a body's row (and its tick label) is at y = row."""
+    width = bar_width(report, kind)
+    return [(row, period, entry, row + offset * width)
+            for row, body in enumerate(report.bodies(kind))
+            for period, entry, offset in packed_bars(report, body, kind)]
+
+
 def _panel(ax: Any, report: SpendReport, kind: str) -> None:
-    bodies, periods, present = report.bodies(kind), report.periods, report.periods_for(kind)
-    width = BAR / max(1, len(present))
-    for row, body in enumerate(bodies):
-        for slot, period in enumerate(present):
-            entry = report.cell(body, kind, period)
-            if entry is None:
-                continue
-            f = entry.figure
-            y = row + (slot - (len(present) - 1) / 2) * width
-            ax.barh(y, float(f.amount), height=width * 0.92, color=period_colour(periods.index(period)))
-            ax.text(float(f.amount), y, " " + compact(f.amount, f.currency, f.approximate), va="center",
-                    fontsize=7)
+    bodies, periods, width = report.bodies(kind), report.periods, bar_width(report, kind)
+    for _row, period, entry, y in bar_layout(report, kind):
+        f = entry.figure
+        ax.barh(y, float(f.amount), height=width * 0.92, color=period_colour(periods.index(period)))
+        ax.text(float(f.amount), y, " " + compact(f.amount, f.currency, f.approximate), va="center",
+                fontsize=7)
     ax.set_yticks(range(len(bodies)), labels=bodies, fontsize=8)
     ax.invert_yaxis()
     ax.set_title(kind.capitalize(), loc="left", fontsize=11)
