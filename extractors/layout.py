@@ -69,6 +69,31 @@ def header_cells(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def header_cell_at(text: str, start: int, end: int) -> str | None:
+    """The column header of the pipe-table cell holding text[start:end], or None when no cell holds it.
+
+    Asked once per amount of money, so the document's cells are found once and searched by position: a
+    259-page table PDF has thousands of amounts and tens of thousands of cells.
+
+    >>> t = "| Ref | Date |\\n| A1 | 2 May 2020 |"
+    >>> header_cell_at(t, 22, 27), header_cell_at(t, 0, 3)
+    ('Date', None)
+    """
+    starts, cells = _header_cell_index(text)
+    # Cells come in text order and never overlap, so only the last one starting at or before `start` can
+    # hold the span (a blank cell's range is empty and holds nothing).
+    at = bisect.bisect_right(starts, start) - 1
+    if at >= 0 and end <= cells[at][2]:
+        return cells[at][0]
+    return None
+
+
+@functools.lru_cache(maxsize=2)  # one document's text at a time: its amounts are asked about together
+def _header_cell_index(text: str) -> tuple[tuple[int, ...], tuple[tuple[str, int, int], ...]]:
+    cells = tuple(header_cells(text))
+    return tuple(cell[1] for cell in cells), cells
+
+
 _STOP = re.compile(r"[.!?](?=\s)|\n")
 
 

@@ -232,6 +232,8 @@ class _Line:
     end: int
     text: str
     _prose: bool | None = field(default=None, repr=False, compare=False)
+    # Memoised by _table_head: (header row above, where the table above ends) for a figure on this line.
+    _head: tuple[int | None, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def stripped(self) -> str:
@@ -300,17 +302,13 @@ def _column_period(lines: list[_Line], idx: int, pos: int) -> str | None:
     column = next((k for k, (a, b) in enumerate(row) if a <= pos < b), None)
     if column is None:
         return None
-    j = idx - 1
-    while j >= 0 and (lines[j].is_blank() or "|" in lines[j].text):
-        line = lines[j]
-        if "|" in line.text and not SYMBOL_AMOUNT.search(line.text):
-            cells = _cells(line)
-            texts = [line.text[a - line.start : b - line.start] for a, b in cells]
-            if _is_header_row(texts):
-                if len(cells) != len(row) or column >= len(texts):
-                    return None
-                return _is_period_only(_Line(0, 0, texts[column]))
-        j -= 1
+    head, j = _table_head(lines, idx)
+    if head is not None:
+        cells = _cells(lines[head])
+        if len(cells) != len(row) or column >= len(cells):
+            return None
+        a, b = cells[column]
+        return _is_period_only(_Line(0, 0, lines[head].text[a - lines[head].start : b - lines[head].start]))
     while j >= 0 and lines[j].is_blank():
         j -= 1
     if j >= 0 and max(0, idx - j) <= 40:
@@ -318,6 +316,39 @@ def _column_period(lines: list[_Line], idx: int, pos: int) -> str | None:
         if len(periods) == 1:
             return periods.pop()
     return None
+
+
+def _table_head(lines: list[_Line], idx: int) -> tuple[int | None, int]:
+    """Going up from lines[idx] over blank and pipe lines: (the first header row met, or None; the line where
+    that climb stopped, -1 at the top). Each line keeps its answer, so the figures of one table share one climb
+    instead of each walking back over every row above it (a 259-page table has thousands of figures)."""
+    climbed: list[_Line] = []
+    i = idx
+    while True:
+        line = lines[i]
+        if line._head is not None:
+            found = line._head
+            break
+        k = i - 1
+        if k < 0:
+            found = (None, -1)
+            break
+        above = lines[k]
+        if not above.is_blank() and "|" not in above.text:
+            found = (None, k)
+            break
+        if "|" in above.text and not SYMBOL_AMOUNT.search(above.text) and _is_header_row(_cell_texts(above)):
+            found = (k, k)
+            break
+        climbed.append(line)
+        i = k
+    for line in (*climbed, lines[i]):
+        line._head = found
+    return found
+
+
+def _cell_texts(line: _Line) -> list[str]:
+    return [line.text[a - line.start : b - line.start] for a, b in _cells(line)]
 
 
 def _is_header_row(cells: list[str]) -> bool:

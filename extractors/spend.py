@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from foidata.extractors.layout import header_cells, sentence_around
+from foidata.extractors.layout import header_cell_at, sentence_around
 
 SpendType = Literal["capital", "revenue"]
 
@@ -44,9 +44,9 @@ def spend_type(text: str, start: int, end: int, subject: str | None = None) -> S
     found = _said(subject)
     if found:
         return found
-    for header, cell_start, cell_end in header_cells(text):
-        if cell_start <= start and end <= cell_end:
-            return _said(header)
+    header = header_cell_at(text, start, end)
+    if header is not None:
+        return _said(header)
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     found = _said(text[line_start : line_end if line_end >= 0 else len(text)])

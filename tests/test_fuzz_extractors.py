@@ -38,7 +38,7 @@ from foidata.extractors.dates import assign_roles, find_dates, parse_date
 from foidata.extractors.exemptions import find_exemptions, laws_of, split_provisions
 from foidata.extractors.facts import Exemption, FoundDate, Money, Reference, ResponseFacts
 from foidata.extractors.fiscal import fy_label, fy_of_month, parse_period, phrase_financial_year
-from foidata.extractors.layout import header_cells, request_span, sentence_around, trimmed_end
+from foidata.extractors.layout import header_cell_at, header_cells, request_span, sentence_around, trimmed_end
 from foidata.extractors.metadata import FILE_TYPES, find_attachments, find_body, find_keywords, find_title
 from foidata.extractors.money import find_amounts, find_money, folded, parse_money, parse_number, question_spans
 from foidata.extractors.outcome import classify_outcome, decide_outcome, outcome_signals, per_answer_outcome
@@ -631,6 +631,16 @@ def test_layout(text: str, pos: int) -> None:
         assert 0 <= number <= 99
         assert 0 <= q_start <= q_end <= len(text)
         assert str(number) in text[q_start:q_end]
+
+
+@fuzz(300)
+@given(st.one_of(texts, st.text(alphabet="| ab1\n£", max_size=80)), st.integers(0, 80), st.integers(1, 12))
+def test_header_cell_at_is_a_scan_of_the_header_cells(text: str, start: int, length: int) -> None:
+    """The position lookup names the same header as looking through every cell in turn."""
+    start = min(start, len(text))
+    end = min(start + length, len(text))
+    scanned = next((h for h, a, b in header_cells(text) if a <= start and end <= b), None)
+    assert header_cell_at(text, start, end) == scanned
 
 
 @fuzz(200)
