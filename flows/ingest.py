@@ -27,11 +27,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from foidata import EXTRACTOR_VERSION
+from foidata.document import sha256_stream
 from foidata.flows import runstate
 from foidata.flows.parallel import pool
 from foidata.flows.settings import DEFAULT_BATCH_SIZE, MAX_AUTO_BATCH_SIZE, TARGET_TASKS
 from foidata.isolation import process_safely
-from foidata.localfiles import RefusedInput, is_utf8_name, kind_of, open_regular, printable_path, sha256_open, size_of
+from foidata.localfiles import RefusedInput, is_utf8_name, kind_of, open_regular, printable_path, size_of
 from foidata.output import commit, failed_sources, has_dataset, known_documents, open_dataset, verify_current
 from foidata.output.staging import Staging
 from foidata.output.storage import is_remote
@@ -155,7 +156,7 @@ def plan_ingest(
             continue
         try:
             with open_regular(str(path), file.root) as fh:
-                sha = sha256_open(fh)
+                sha = sha256_stream(fh)
         except RefusedInput as exc:
             early_errors.append(error_row(source, None, "read", exc.error_type, exc.reason, run_id, at))
             continue
@@ -237,7 +238,7 @@ def _read_candidate(doc: Candidate) -> bytes:
         size = size_of(fh)
         if size > DEFAULT_MAX_BYTES:
             reason = f"the file is {size:,} bytes; the limit is {DEFAULT_MAX_BYTES:,}"
-            raise _TooLarge(reason, doc.sha256 or sha256_open(fh))
+            raise _TooLarge(reason, doc.sha256 or sha256_stream(fh))
         return fh.read()
 
 

@@ -11,7 +11,6 @@ not (that needs openat on every component).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -100,11 +99,3 @@ def open_regular(path: str, root: str | None = None) -> Iterator[BinaryIO]:
 
 def size_of(fh: BinaryIO) -> int:
     return os.fstat(fh.fileno()).st_size
-
-
-def sha256_open(fh: BinaryIO) -> str:
-    """SHA-256 of an open file from its current position."""
-    digest = hashlib.sha256()
-    while chunk := fh.read(1 << 20):
-        digest.update(chunk)
-    return digest.hexdigest()
