@@ -439,8 +439,7 @@ def _flattened_row_period(lines: list[_Line], idx: int, pos: int) -> str | None:
 
 
 def _is_amount_only(line: _Line) -> bool:
-    m = SYMBOL_AMOUNT.fullmatch(line.stripped)
-    return m is not None
+    return SYMBOL_AMOUNT.fullmatch(line.stripped) is not None
 
 
 def _stacked_column_period(lines: list[_Line], idx: int) -> str | None:
@@ -488,9 +487,11 @@ def _period_near(
         return after[0][1]
     if "|" in line.text:
         return _column_period(lines, idx, money.span.start)
-    for column in (_flattened_row_period(lines, idx, money.span.start), _stacked_column_period(lines, idx)):
-        if column != _NO_COLUMN:
-            return column
+    column = _flattened_row_period(lines, idx, money.span.start)
+    if column == _NO_COLUMN:
+        column = _stacked_column_period(lines, idx)
+    if column != _NO_COLUMN:
+        return column
     # Look up to a heading such as "2014/2015" over sibling rows that carry figures of their own.
     for j in range(idx - 1, max(-1, idx - 12), -1):
         prev = lines[j]

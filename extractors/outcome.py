@@ -7,6 +7,7 @@ does not hold, and whether it neither confirms nor denies for the whole request 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 
@@ -157,13 +158,9 @@ _ANSWER_LINE = re.compile(
 )
 
 
-def _answered_after_heading(text: str) -> bool:
-    """Lines under a Response / Reply / Decision heading that open with a figure or a yes or no."""
-    headings = list(RESPONSE_HEADING.finditer(text))
-    if not headings:
-        return False
-    after = text[headings[0].end() :]
-    return len(_ANSWER_LINE.findall(after)) >= 2
+def _answered_after(heading: re.Match[str] | None, text: str) -> bool:
+    """Lines under the Response / Reply / Decision heading that open with a figure or a yes or no."""
+    return heading is not None and len(_ANSWER_LINE.findall(text[heading.end() :])) >= 2
 
 
 # Wording signals: name -> the pattern searched in the response part of the page.
@@ -204,9 +201,13 @@ class Signals(Mapping[str, bool]):
             "signpost_only": lambda: bool(self._sections) and self._sections <= SIGNPOST_ONLY,
             "released_money": self._released_money,
             "qa_answers": lambda: _answers_questions(self._response),
-            "response_heading": lambda: bool(RESPONSE_HEADING.search(self._text)),
-            "answers_under_heading": lambda: _answered_after_heading(self._text),
+            "response_heading": lambda: self._heading is not None,
+            "answers_under_heading": lambda: _answered_after(self._heading, self._text),
         }
+
+    @functools.cached_property
+    def _heading(self) -> re.Match[str] | None:
+        return RESPONSE_HEADING.search(self._text)
 
     def _released_money(self) -> bool:
         request, text = self._request, self._text

@@ -120,11 +120,15 @@ def _value_after(text: str, pos: int) -> Span | None:
     m = _VALUE_RE.match(text, pos)
     if not m:
         return None
-    raw = m.group(0)
+    span = _cleaned(m, 0)
+    return span if _looks_like_reference(span.text) else None
+
+
+def _cleaned(m: re.Match[str], group: str | int = "value") -> Span:
+    """The matched value without its leading word ("FOI 8221" -> "8221"), where it stands in the text."""
+    raw = m.group(group)
     value = _clean(raw)
-    if not _looks_like_reference(value):
-        return None
-    start = m.start() + raw.find(value)
+    start = m.start(group) + raw.find(value)
     return Span(start, start + len(value), value)
 
 
@@ -151,11 +155,8 @@ def _quoted_primary(text: str) -> Span | None:
     m = QUOTE_REFERENCE.search(text)
     if not m:
         return None
-    value = _clean(m.group("value"))
-    if not _looks_like_reference(value) or not re.search(r"\d{3}", value):
-        return None
-    start = m.start("value") + m.group("value").find(value)
-    return Span(start, start + len(value), value)
+    span = _cleaned(m)
+    return span if _looks_like_reference(span.text) and re.search(r"\d{3}", span.text) else None
 
 
 def _layout_primary(text: str, publication: Span | None) -> Span | None:
@@ -167,11 +168,8 @@ def _layout_primary(text: str, publication: Span | None) -> Span | None:
     head_end = _nth_line_end(text, _HEAD_LINES)
     for pattern in (TITLE_TAIL, TITLE_HEAD, KIND_LINE, LONE_REFERENCE_LINE):
         m = pattern.search(text, 0, head_end)
-        if m:
-            value = _clean(m.group("value"))
-            if _looks_like_reference(value):
-                start = m.start("value") + m.group("value").find(value)
-                return Span(start, start + len(value), value)
+        if m and _looks_like_reference((span := _cleaned(m)).text):
+            return span
     return None
 
 
@@ -208,14 +206,13 @@ def find_references(text: str) -> list[Reference]:
         found.append(Reference("publication", publication.text, publication))
         seen.add(_key(publication.text))
     for m in _with_listed(_cited_matches(text, primary), text, primary):
-        value = _clean(m.group("value"))
-        if not _is_citation(value) or any(_key(value) in key for key in seen):
+        span = _cleaned(m)
+        if not _is_citation(span.text) or any(_key(span.text) in key for key in seen):
             continue
         if m.group(0).lower().startswith("ref") and _in_label_context(text, m.start()):
             continue
-        start = m.start("value") + m.group("value").find(value)
-        seen.add(_key(value))
-        found.append(Reference("cited", value, Span(start, start + len(value), value)))
+        seen.add(_key(span.text))
+        found.append(Reference("cited", span.text, span))
     return found
 
 

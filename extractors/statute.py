@@ -94,7 +94,7 @@ EIRS_EXCEPTIONS: dict[str, str] = {
     "11": "Personal data",
 }
 
-# Each law: its table of exemptions, and the provision prefixes that are exemptions within a section.
+# Each law's table of exemptions, by whether it numbers them as sections or as regulations.
 SECTION_TABLES: dict[str, dict[str, str]] = {"FOIA": FOIA_EXEMPTIONS, "FOISA": FOISA_EXEMPTIONS}
 REGULATION_TABLES: dict[str, dict[str, str]] = {"EIR": EIR_EXCEPTIONS, "EIRS": EIRS_EXCEPTIONS}
 
