@@ -21,7 +21,8 @@ EXPLICIT = tuple(
         (
             "part_disclosure",
             r"(?:part(?:ial)?(?:ly)?[ \t]+(?:disclosure|disclosed|release|released|successful)"
-            r"|disclosed[ \t]+in[ \t]+part|released[ \t]+in[ \t]+part)\b",
+            r"|(?:(?:information|request)[ \t]+)?(?:disclosed|released|refused|withheld|not[ \t]+held)"
+            r"[ \t]+in[ \t]+part)\b",
         ),
         (
             "full_disclosure",
@@ -40,11 +41,13 @@ EXPLICIT = tuple(
         ("ncnd", r"neither[ \t]+confirm(?:ed)?[ \t]+nor[ \t]+den(?:y|ied)[ \t]*(?:$|with\b|-|–)"),
     )
 )
+# A bare "Disclosed" is an outcome only behind a Decision/Outcome label, not as a word ending a line.
+LABELLED_DISCLOSED = re.compile(r"^[ \t|]*(?:outcome|decision|result)[ \t]*[:\-–|][ \t]*disclosed[ \t]*$", re.I | re.M)
 # Alaveteli (WhatDoTheyKnow) prints the request's status in a sentence of its own.
 ALAVETELI_STATUS = (
-    ("part_disclosure", re.compile(r"this\s+request\s+(?:has\s+been|was)\s+partially\s+successful", re.I)),
-    ("full_disclosure", re.compile(r"this\s+request\s+(?:has\s+been|was)\s+successful", re.I)),
-    ("refused", re.compile(r"this\s+request\s+(?:has\s+been|was)\s+refused", re.I)),
+    ("part_disclosure", re.compile(r"(?:this|the)\s+request\s+(?:has\s+been|was)\s+partially\s+successful", re.I)),
+    ("full_disclosure", re.compile(r"(?:this|the)\s+request\s+(?:has\s+been|was)\s+successful", re.I)),
+    ("refused", re.compile(r"(?:this|the)\s+request\s+(?:has\s+been|was)\s+refused", re.I)),
     ("not_held", re.compile(r"(?:does|did)\s+not\s+have\s+the\s+information\s+requested", re.I)),
 )
 NCND = re.compile(r"neither\s+confirm\s+nor\s+deny", re.I)
@@ -55,7 +58,8 @@ NCND_PARTIAL = re.compile(
 )
 NOT_HELD = re.compile(
     r"(?:does|do)\s+not\s+hold|holds?\s+no\s+(?:recorded\s+)?information|(?:information|data)\s+(?:is|was)\s+not\s+held"
-    r"|not\s+held\s+by|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|no\s+information\s+held",
+    r"|not\s+held\s+by|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|no\s+information\s+held"
+    r"|\binformation\s+not\s+held\b|\b(?:is|are|was|were)\s+not\s+held\b",
     re.I,
 )
 # Words that release information, strong enough on their own.
@@ -64,7 +68,8 @@ DISCLOSED = re.compile(
     r"|(?:is|are)\s+(?:shown|set\s+out|provided|given|detailed)\s+(?:in\s+the\s+table\s+)?below|as\s+follows"
     r"|information\s+above|attached\s+(?:spreadsheet|document|file|workbook)|the\s+below\s+and\s+attached"
     r"|answers?\s+to\s+your\s+questions|information\s+(?:is\s+)?(?:provided|released|disclosed)\s+(?:below|above|in)"
-    r"|please\s+find\s+the\s+information|(?:have|has\s+been|were|was)\s+redacted|applied\s+(?:the\s+following\s+)?redactions"
+    r"|please\s+find\s+(?:the\s+)?(?:information|data|details)\b|\(see\s+attached\)|\b(?:is|are)\s+attached\s+(?:via|below|to)\b"
+    r"|(?:have|has\s+been|were|was)\s+redacted|applied\s+(?:the\s+following\s+)?redactions"
     r"|redacted\s+(?:version|copy)"
     r"|please\s+see\s+(?:the\s+)?attached"
     r"(?:[ \t]*[.\n]|\s+(?:document|file|spreadsheet|information|response|table|pdf|data))"
@@ -77,15 +82,18 @@ DISCLOSED = re.compile(
 )
 # Words that only say information is held; enough where the page has a response section.
 HELD = re.compile(r"can\s+(?:confirm|advise)|holds\s+the\s+information|information\s+(?:is\s+)?held", re.I)
-REFUSAL = re.compile(r"refuses?\s+to\s+provide|is\s+exempt|exempt\s+from\s+disclosure|withheld|refusal\s+notice", re.I)
+REFUSAL = re.compile(
+    r"refuses?\s+to\s+provide|(?:is|information)\s+exempt\b|exempt\s+from\s+disclosure|withheld|refusal\s+notice", re.I
+)
 NOTHING_WITHHELD = re.compile(
     r"no\s+information\s+(?:has\s+been|was|is)\s+withheld|(?:given|provided|disclosed|released)\s+in\s+full", re.I
 )
 # Withholding scoped to a share of what is released: the rest was given.
 PARTLY_WITHHELD = re.compile(
     r"(?:applies|applied|been\s+applied)\s+to\s+(?:some|parts?)\s+of|(?:released|provided|disclosed)\s+(?:most|some|part)\s+of"
-    r"|redacted\s+information|information\s+(?:has\s+been|was)\s+redacted|withheld\s+(?:some|part|parts)\s+of"
-    r"|(?:some|certain|parts\s+of\s+the)\s+(?:information|details|data)\s+(?:has|have|is|are|was|were)\s+"
+    r"|redacted\s+information|information\s+(?:has\s+been|was)\s+redacted"
+    r"|withh(?:eld|olding)\s+(?:some|part|parts)\s+of"
+    r"|(?:some|certain|parts\s+of\s+the|more\s+specific)\s+(?:information|details|data)\s+(?:has|have|is|are|was|were)\s+"
     r"(?:been\s+)?(?:withheld|redacted|exempt)",
     re.I,
 )
@@ -98,7 +106,8 @@ UNAVAILABLE = re.compile(
 )
 HOLDS_PART = re.compile(r"(?:holds?|held)\s+(?:some|part)\s+of\s+the\s+information", re.I)
 CANNOT_PROVIDE = re.compile(
-    r"cannot\s+(?:provide|release|supply|comply)|not\s+(?:obliged|required)\s+to\s+comply|exceed\s+the\s+appropriate"
+    r"cannot\s+(?:provide|release|supply|comply)|not\s+(?:obliged|required)\s+to\s+(?:comply|provide|supply|disclose|release)"
+    r"|exceed\s+the\s+appropriate"
     r"|refusal\s+notice|unable\s+to\s+(?:provide|comply)",
     re.I,
 )
@@ -112,7 +121,21 @@ ADVICE = re.compile(
 # A refusal scoped to one part of the request: the other parts were answered.
 PART_REFUSAL = re.compile(
     r"(?:this|that|the(?:\s+\w+){0,2})\s+parts?\s+of\s+(?:your|the)\s+request"
-    r"|(?:remainder|rest|remaining\s+parts?)\s+of\s+(?:your|the)\s+request|regarding\s+the\s+request\s+for",
+    r"|(?:remainder|rest|remaining\s+parts?)\s+of\s+(?:your|the)\s+request|regarding\s+the\s+request\s+for"
+    r"|(?:all\s+)?(?:other|remaining)\s+questions",
+    re.I,
+)
+# The cost limit given as the reason without its section number ("would exceed the upper cost limit of £600").
+COST_WORDS = re.compile(
+    r"exceed(?:s|ed|ing)?\s+(?:the\s+)?(?:appropriate|upper\s+cost|cost)\s+limit"
+    r"|in\s+excess\s+of\s+the\s+(?:appropriate|cost)\s+limit"
+    r"|cost\s+exceeds\s+(?:the\s+)?limit|exceed\s+cost\s+in\s+excess|(?:labour|time)[\s-]+intensive",
+    re.I,
+)
+# Information the Act does not reach (a Schedule 1 derogation, questions outside its remit): nothing is given.
+OUT_OF_SCOPE = re.compile(
+    r"(?:outside|beyond)\s+the\s+(?:scope|remit)\s+of\s+the\s+(?:Act|FOIA|Freedom)|\bderogat(?:ion|ed)\b"
+    r"|not\s+(?:covered\s+by|subject\s+to)\s+the\s+(?:Act|FOIA|Freedom)",
     re.I,
 )
 SIGNPOST_ONLY = {"21", "22"}
@@ -121,7 +144,14 @@ COST_SECTIONS = {"12", "14"}
 
 
 def _explicit(text: str) -> str | None:
-    for outcome, pattern in (*EXPLICIT, *ALAVETELI_STATUS):
+    for outcome, pattern in EXPLICIT:
+        if pattern.search(text):
+            return outcome
+    return "full_disclosure" if LABELLED_DISCLOSED.search(text) else None
+
+
+def _status_line(text: str) -> str | None:
+    for outcome, pattern in ALAVETELI_STATUS:
         if pattern.search(text):
             return outcome
     return None
@@ -179,6 +209,22 @@ _WORDING: dict[str, re.Pattern[str]] = {
     "nothing_withheld": NOTHING_WITHHELD,
     "refusal_words": REFUSAL,
     "held": HELD,
+    "cost_words": COST_WORDS,
+    "out_of_scope": OUT_OF_SCOPE,
+}
+
+
+# Words without which a wording pattern cannot match (every alternative of the pattern contains one), so a
+# page lacking them all is answered by a substring test instead of a slower case-insensitive regex scan.
+_GATES: dict[str, tuple[str, ...]] = {
+    "not_held": ("hold", "held"),
+    "part_refused": ("part", "remainder", "rest", "regarding", "questions"),
+    "partly_withheld": ("some", "part", "most", "redact", "withh", "certain", "specific"),
+    "cannot_provide": ("cannot", "obliged", "required", "exceed", "refusal", "unable"),
+    "nothing_withheld": ("withheld", "full"),
+    "refusal_words": ("refus", "exempt", "withheld"),
+    "cost_words": ("limit", "excess", "intensive"),
+    "out_of_scope": ("scope", "remit", "derogat", "covered", "subject"),
 }
 
 
@@ -206,6 +252,10 @@ class Signals(Mapping[str, bool]):
         }
 
     @functools.cached_property
+    def _folded(self) -> str:
+        return self._response.casefold()  # casefold, not lower: re.I also matches the long s and the Kelvin sign
+
+    @functools.cached_property
     def _heading(self) -> re.Match[str] | None:
         return RESPONSE_HEADING.search(self._text)
 
@@ -221,7 +271,9 @@ class Signals(Mapping[str, bool]):
     def __getitem__(self, name: str) -> bool:
         if name not in self._read:
             if name in _WORDING:
-                self._read[name] = bool(_WORDING[name].search(self._response))
+                gates = _GATES.get(name)
+                passed = gates is None or any(g in self._folded for g in gates)
+                self._read[name] = passed and bool(_WORDING[name].search(self._response))
             else:
                 self._read[name] = self._facts[name]()
         return self._read[name]
@@ -246,7 +298,8 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
     decided = decide_outcome(outcome_signals(text, exemptions, money))
     if decided in ("refused", "not_held") and per_answer_outcome(text, exemptions) == "part_disclosure":
         return "part_disclosure"  # one answer withheld or not held, another answered
-    return decided
+    # A WhatDoTheyKnow status line is the requester's view: the body's own words, when they decide, win.
+    return decided or _status_line(text)
 
 
 _COST = re.compile(r"exceed(?:s|ed)?\s+the\s+(?:appropriate|cost)\s+limit|cost\s+limit", re.I)
@@ -308,6 +361,13 @@ def decide_outcome(s: Mapping[str, bool]) -> str | None:
         if s["ncnd_partial"] or s["released_money"] or s["decided_to_release"]:
             return "part_disclosure"
         return "ncnd"
+    if (
+        not s["exemptions"]
+        and not disclosed
+        and not s["nothing_withheld"]
+        and (s["out_of_scope"] or s["refusal_words"])
+    ):
+        return "refused"
     if not s["exemptions"] and not disclosed and s["advice"] and not s["not_held"]:
         return "advice_only"
     if s["exemptions"]:
@@ -316,7 +376,14 @@ def decide_outcome(s: Mapping[str, bool]) -> str | None:
             return "part_disclosure"
         return "refused"
     if s["not_held"]:
-        return "part_disclosure" if (answered or s["holds_part"]) else "not_held"
+        # Not held for one part beside words that release or answer another; words that only explain why
+        # nothing is held and offer help ("the reasons are set out below") release nothing.
+        releases = answered or (s["disclosing_words"] and not s["advice"])
+        return "part_disclosure" if releases or s["holds_part"] or s["part_refused"] else "not_held"
+    # After not held: a page that holds nothing may still explain the cost limit in passing.
+    if s["cost_words"]:
+        # As with a cited s.12: figures or attachments beside it mean only part went over the limit.
+        return "part_disclosure" if disclosed or s["part_refused"] or s["partly_withheld"] else "refused"
     if s["unavailable"] and disclosed:
         return "part_disclosure"
     if s["cannot_provide"] and not answered:

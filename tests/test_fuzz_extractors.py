@@ -32,6 +32,7 @@ import foidata.extractors.dates as date_rules
 import foidata.extractors.layout as layout
 import foidata.extractors.metadata as metadata_rules
 import foidata.extractors.money as money_rules
+import foidata.extractors.outcome as outcome_module
 from foidata.document import Document, Link, Page, Table, text_document
 from foidata.extractors import extract_response
 from foidata.extractors.dates import assign_roles, find_dates, parse_date
@@ -928,3 +929,17 @@ def test_every_public_extractor_is_fuzzed() -> None:
             if not re.search(rf"\b{name}\(", source):
                 missing.append(f"{info.name}.{name}")
     assert not missing, f"not fuzzed: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(outcome_module._GATES))
+def test_outcome_gates_never_hide_a_match(name: str) -> None:
+    """Text the wording pattern matches always holds one of its gate words, so gating changes no flag."""
+    pattern, gates = outcome_module._WORDING[name], outcome_module._GATES[name]
+
+    @fuzz(150)
+    @given(st.from_regex(pattern))
+    def check(text: str) -> None:
+        assert pattern.search(text)
+        assert any(g in text.casefold() for g in gates), text
+
+    check()
