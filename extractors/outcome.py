@@ -138,6 +138,8 @@ OUT_OF_SCOPE = re.compile(
     r"|not\s+(?:covered\s+by|subject\s+to)\s+the\s+(?:Act|FOIA|Freedom)",
     re.I,
 )
+# The body's own estimate that answering would go over the limit, as against the limit explained in passing.
+COST_ESTIMATE = re.compile(r"(?:would|will)\s+cost\s+(?:more\s+than|in\s+excess\s+of|over)\b", re.I)
 SIGNPOST_ONLY = {"21", "22"}
 _ASKED = re.compile(r"\?\s*[\"”]?\s*$|\b(?:please|could\s+you|can\s+you|i\s+would\s+like|i\s+request)\b", re.I)
 COST_SECTIONS = {"12", "14"}
@@ -168,6 +170,20 @@ def _asked(text: str, pos: int) -> bool:
 
 _HEADINGS = {"decision", "response", "answer", "reply", "request", "outcome", "background", "summary", "our response"}
 _MARKER_LINE = re.compile(r"^\s*(?:Q(?:uestion)?\s*\d|\(?\d{1,2}[.):]|\(?[a-z][.)]\s)", re.I)
+
+
+# The body's estimate of what answering would cost ("would cost more than £450 to comply", "64 hours and
+# £1,600"): the reason for refusing, not information released.
+_COSTING = re.compile(
+    r"cost\s+(?:more\s+than|in\s+excess\s+of|over)|to\s+comply|per\s+hour|(?:appropriate|cost)\s+limit"
+    r"|(?:unable|not\s+able)\s+to\s+(?:answer|comply|provide)",
+    re.I,
+)
+
+
+def _costing(text: str, pos: int) -> bool:
+    start, end = sentence_around(text, pos)
+    return bool(_COSTING.search(text[start:end]))
 
 
 def _answers_questions(response_text: str) -> bool:
@@ -211,6 +227,7 @@ _WORDING: dict[str, re.Pattern[str]] = {
     "held": HELD,
     "cost_words": COST_WORDS,
     "out_of_scope": OUT_OF_SCOPE,
+    "cost_estimate": COST_ESTIMATE,
 }
 
 
@@ -224,6 +241,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     "nothing_withheld": ("withheld", "full"),
     "refusal_words": ("refus", "exempt", "withheld"),
     "cost_words": ("limit", "excess", "intensive"),
+    "cost_estimate": ("cost",),
     "out_of_scope": ("scope", "remit", "derogat", "covered", "subject"),
 }
 
@@ -265,8 +283,19 @@ class Signals(Mapping[str, bool]):
             not (request and request[0] <= m.span.start < request[1])
             and m.subject != "FOI appropriate cost limit"
             and not _asked(text, m.span.start)
+            and not _costing(text, m.span.start)
+            and not self._restated(m)
             for m in self._money
         )
+
+    def _restated(self, money: Money) -> bool:
+        """An amount printed with the same words before it inside the request: the request quoted again
+        ("schemes above £100m"), not a figure the body gives."""
+        if not self._request:
+            return False
+        lead = " ".join(self._text[max(0, money.span.start - 30) : money.span.end].split()[1:])
+        asked = " ".join(self._text[self._request[0] : self._request[1]].split())
+        return len(lead) > len(money.span.text) and lead in asked
 
     def __getitem__(self, name: str) -> bool:
         if name not in self._read:
@@ -379,7 +408,9 @@ def decide_outcome(s: Mapping[str, bool]) -> str | None:
         # Not held for one part beside words that release or answer another; words that only explain why
         # nothing is held and offer help ("the reasons are set out below") release nothing.
         releases = answered or (s["disclosing_words"] and not s["advice"])
-        return "part_disclosure" if releases or s["holds_part"] or s["part_refused"] else "not_held"
+        if releases or s["holds_part"] or s["part_refused"]:
+            return "part_disclosure"
+        return "refused" if s["cost_estimate"] else "not_held"  # not held and over the limit: nothing given
     # After not held: a page that holds nothing may still explain the cost limit in passing.
     if s["cost_words"]:
         # As with a cited s.12: figures or attachments beside it mean only part went over the limit.

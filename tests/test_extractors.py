@@ -519,6 +519,29 @@ def test_the_extraction_is_pure_and_repeatable() -> None:
             "not held.",
             "part_disclosure",
         ),
+        # The body's cost estimate is the reason for refusing, not a released figure ...
+        (
+            "Dear Ms Smith\nUnder section 12 we are not obliged to comply. We estimate that it would cost more "
+            "than £450 to comply with your request.",
+            "refused",
+        ),
+        (
+            "Response\nFinding each case means reading 300 files for 20 minutes each, totalling 100 hours and "
+            "£2,500; therefore we are unable to answer this question under section 12.",
+            "refused",
+        ),
+        # ... and with information not held in a retrievable form, nothing is given: refused, not not_held.
+        (
+            "Response\nThe data is not held in a retrievable format. It is estimated that it would cost more than "
+            "£450 to comply with your request.",
+            "refused",
+        ),
+        # The request quoted again in the reply is not a release of its amounts.
+        (
+            "Request\nPlease publish the business cases of all schemes above £100m.\nResponse\nYou asked for the "
+            "business cases of all schemes above £100m. Section 12 applies to this request.",
+            "refused",
+        ),
         # Boundaries of the rules above (they hold on the old code too): a page that holds nothing may explain
         # the cost limit in passing and set out its reasons below.
         (
