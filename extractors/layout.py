@@ -12,8 +12,10 @@ REQUEST_HEADING = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 RESPONSE_HEADING = re.compile(
-    r"^[ \t]*(?:(?:our|in|final|the|\w+\s+\w+)?[ \t]*(?:response|reply|answer)s?(?:[ \t]+\d+)?[ \t]*[:\-–]?[ \t]*$"
-    r"|(?:response|answer)s?(?:[ \t]+\d+)?[ \t]*:|RESPONSE\b|decision[ \t]*:?[ \t]*$"
+    # A heading may be a list item ("- Decision") or a form label ("Details of the Response").
+    r"^[ \t]*(?:[-•][ \t]*)?(?:(?:our|in|final|the|\w+\s+\w+|details\s+of\s+the)?[ \t]*"
+    r"(?:response|reply|answer)s?(?:[ \t]+\d+)?[ \t]*[:\-–]?[ \t]*$"
+    r"|(?:response|answer)s?(?:[ \t]+\d+)?[ \t]*:|RESPONSE\b|(?:[-•][ \t]*)?decision[ \t]*:?[ \t]*$"
     r"|questions\s+and\s+(?:final\s+)?response)",
     re.IGNORECASE | re.MULTILINE,
 )

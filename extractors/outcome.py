@@ -186,8 +186,16 @@ def _costing(text: str, pos: int) -> bool:
     return bool(_COSTING.search(text[start:end]))
 
 
+# A short answer printed on the question's own line ("... detected? N/A"); one could be the requester's own
+# aside, two make a list of answers.
+_INLINE_ANSWER = re.compile(r"\?[ \t]+(?:yes|no|none|nil|n/?a|\d[\d,]*)\.?[ \t]*$", re.I | re.M)
+
+
 def _answers_questions(response_text: str) -> bool:
-    """A question line followed by a short answer line ("Which software ...?" / "Brightly Confirm")."""
+    """A question line followed by a short answer line ("Which software ...?" / "Brightly Confirm"), or two
+    questions answered on their own lines."""
+    if len(_INLINE_ANSWER.findall(response_text)) >= 2:
+        return True
     for m in _QUESTION_LINE.finditer(response_text):
         answer = m.group("answer").strip()
         words = answer.split()
@@ -202,6 +210,14 @@ _ANSWER_LINE = re.compile(
     r"(?:(?:yes|no|none|nil)\b|£?\d[\d,]*(?:\.\d+)?(?![.)\d]))",
     re.I | re.M,
 )
+
+
+# A nil return is an answer (the labelling rule): "The answer to your request is nil", "None of our ...".
+_NIL_ANSWER = re.compile(r"^[ \t]*(?:none\s+of\b|nil\b|no\b[ .,])|\b(?:is|was|are|were)\s+nil\b", re.I | re.M)
+
+
+def _nil_after(heading: re.Match[str] | None, text: str) -> bool:
+    return heading is not None and bool(_NIL_ANSWER.search(text, heading.end()))
 
 
 def _answered_after(heading: re.Match[str] | None, text: str) -> bool:
@@ -267,6 +283,7 @@ class Signals(Mapping[str, bool]):
             "qa_answers": lambda: _answers_questions(self._response),
             "response_heading": lambda: self._heading is not None,
             "answers_under_heading": lambda: _answered_after(self._heading, self._text),
+            "nil_under_heading": lambda: _nil_after(self._heading, self._text),
         }
 
     @functools.cached_property
@@ -423,6 +440,6 @@ def decide_outcome(s: Mapping[str, bool]) -> str | None:
         return "full_disclosure"
     if s["holds_part"] or s["partly_withheld"] or (disclosed and s["refusal_words"]):
         return "part_disclosure"
-    if disclosed or (s["held"] and s["response_heading"]):
+    if disclosed or (s["held"] and s["response_heading"]) or s["nil_under_heading"]:
         return "full_disclosure"
     return None

@@ -542,6 +542,22 @@ def test_the_extraction_is_pure_and_repeatable() -> None:
             "business cases of all schemes above £100m. Section 12 applies to this request.",
             "refused",
         ),
+        # Nil returns are answers: under a response heading (also a bulleted or "Details of the" one) ...
+        (
+            "Details of the Request\n1. Have you paid a ransom?\n2. If so, how much?\nDetails of the Response\n"
+            "None of our computers has been infected.",
+            "full_disclosure",
+        ),
+        (
+            "- Request\n-\n1. Libraries closed?\n2. Libraries opened?\n- Decision\n-\n1. 4 closed.\n2. 2 opened.",
+            "full_disclosure",
+        ),
+        (
+            "Request Date\nMay 2, 2018\nHow much was spent on taxis?\nResponse\nThe answer to your request is nil.",
+            "full_disclosure",
+        ),
+        # ... or printed on the questions' own lines.
+        ("1. Has a ransom been paid? No.\n\n2. If so, how much was paid? N/A\n\n3. To whom? N/A", "full_disclosure"),
         # Boundaries of the rules above (they hold on the old code too): a page that holds nothing may explain
         # the cost limit in passing and set out its reasons below.
         (
