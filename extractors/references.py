@@ -63,14 +63,12 @@ PUB_LINE = re.compile(r"^[ \t]*(?P<value>PUB[ \t]*\d+)[ \t]*$", re.MULTILINE)
 NEXT_LINE_REFERENCE = re.compile(rf"[ \t]*\n\s*(?P<value>{REF_VALUE})[ \t]*$", re.MULTILINE)
 # Title lines that carry the reference: "Costs of Mobile Phones - 384/12", "NFRS 2022 104 - Budget".
 TITLE_TAIL = re.compile(r"^[^\n]{3,120}?[ \t][-–][ \t](?P<value>\d{2,}[/-]\d{2,})[ \t]*$", re.MULTILINE)
-TITLE_HEAD = re.compile(
-    r"^(?P<value>[A-Z]{2,6}(?:[ \t/_-]?\d{2,})+)[ \t]+[-–][ \t]+[A-Z]", re.MULTILINE
-)
+TITLE_HEAD = re.compile(r"^(?P<value>[A-Z]{2,6}(?:[ \t/_-]?\d{2,})+)[ \t]+[-–][ \t]+[A-Z]", re.MULTILINE)
 # A heading that opens with the request's kind and number: "FOI 0262: Locum Spend", "EIR 1668 / December 2023",
 # "FOI_25-180 Student misconduct", "ATISN 16287 Information Request".
 KIND_LINE = re.compile(
     r"^[ \t]*(?:[^\n]{0,40}?[ \t](?=ATISN))?"
-    rf"(?P<value>(?:FOI|FOIA|EIR|FOIR|ATISN)(?:[ \t]+|[_/-]?)\d\w*(?:{_SEP}{_TOKEN})*)"
+    rf"(?P<value>(?:FOI|FOIA|EIR|FOIR|ATISN)(?:[ \t]*/[ \t]*|[ \t]+|[_/-]?)\d\w*(?:{_SEP}{_TOKEN})*)"
     r"(?=[ \t]*(?:[:/–-][ \t]|[ \t][A-Za-z]|$))",
     re.MULTILINE,
 )
@@ -113,7 +111,18 @@ def _looks_like_reference(value: str) -> bool:
 _DATE_FIRST = re.compile(r"\d{1,2}[/.]\d{1,2}[/.](?:\d{2}|(?:19|20)\d{2})[ \t]+(?=[A-Za-z]{0,6}\d)")
 
 
+# Labels printed in a row before their values, as a broken letter head does ("Our Ref: Date: IM-FOI-2018-1421
+# 06 July 2018"), or a label broken by OCR ("Reference N o: FOI 004163-18"): the reference is the first value.
+_STACKED_LABELS = re.compile(
+    r"(?:[A-Za-z]{1,12}(?:[ \t][A-Za-z]{1,12}){0,2}[ \t]*:[ \t]*)+"
+    r"(?=[A-Za-z0-9/_.-]*\d|[A-Za-z]{1,6}[ \t]+\d)"
+)
+
+
 def _value_after(text: str, pos: int) -> Span | None:
+    stacked = _STACKED_LABELS.match(text, pos)
+    if stacked:
+        pos = stacked.end()
     date_first = _DATE_FIRST.match(text, pos)
     if date_first:
         pos = date_first.end()
@@ -138,17 +147,32 @@ def _labelled_primary(text: str) -> Span | None:
             span = _value_after(text, start)
             if span:
                 return span
+    first: Span | None = None
     for m in PRIMARY_LABEL.finditer(text):
         gap = m.group("gap")
         if "\n" in gap:
             # A label alone on its line ("FOI reference\nFOI 1782531/23"): the whole line must be the label.
             line_start = text.rfind("\n", 0, m.start()) + 1
-            if text[line_start:m.start()].strip(" \t-•*"):
+            if text[line_start : m.start()].strip(" \t-•*"):
                 continue
         span = _value_after(text, m.end())
-        if span:
+        if not span:
+            continue
+        if first is None:
+            first = span
+            if _REF_LABEL.match(m.group(0)):
+                return span
+        elif _REF_LABEL.match(m.group(0)) and _alnum(span.text) == _alnum(first.text):
+            # The same number printed twice ("FOI Number: FOI23153", "Ref: FOI/23153"): the Ref form is primary.
             return span
-    return None
+    return first
+
+
+_REF_LABEL = re.compile(r"(?:our\s+)?ref\b", re.IGNORECASE)
+
+
+def _alnum(value: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", value.lower())
 
 
 def _quoted_primary(text: str) -> Span | None:
@@ -190,7 +214,8 @@ def _publication(text: str) -> Span | None:
 
 
 def _key(value: str) -> str:
-    return re.sub(r"[\s]", "", _clean(value)).lower()
+    # Punctuation aside: "FOI/23153" beside a primary "FOI23153" is the same reference printed another way.
+    return _alnum(_clean(value))
 
 
 def find_references(text: str) -> list[Reference]:
@@ -245,11 +270,7 @@ def _cited_matches(text: str, primary: Span | None) -> Iterator[re.Match[str]]:
 
 
 def _is_citation(value: str) -> bool:
-    return (
-        _looks_like_reference(value)
-        and bool(_CITED_SHAPE.match(value))
-        and sum(c.isdigit() for c in value) >= 4
-    )
+    return _looks_like_reference(value) and bool(_CITED_SHAPE.match(value)) and sum(c.isdigit() for c in value) >= 4
 
 
 def _in_label_context(text: str, pos: int) -> bool:

@@ -577,3 +577,27 @@ def test_the_extraction_is_pure_and_repeatable() -> None:
 )
 def test_outcome_train_classes(text: str, expected: str | None) -> None:
     assert outcome(text) == expected
+
+
+# Issue 18: reference shapes missed on the real train split, restated as short invented texts.
+@pytest.mark.parametrize(
+    ("text", "primary", "cited"),
+    [
+        # A broken letter head prints its labels in a row, then their values in the same order.
+        ("POLICE SCOTLAND Our Ref: Date: IM-FOI-2019-0733 12 May 2019 FREEDOM OF INFORMATION", "IM-FOI-2019-0733", []),
+        # A label broken by OCR ("N o") before the value and its leading word.
+        ("Freedom of Information Request Reference N o: FOI 001234-19\n\nI write about your request", "001234-19", []),
+        # A heading opening with the request's kind, the number spaced around slashes.
+        ("Transparency\n\nFOI / 5120 / 2021 - Fire engines at incidents\n\nRequest", "5120 / 2021", []),
+        # One number printed two ways: the form after Ref is primary, the other is not cited again.
+        ("FOI Number: FOI40127\n\nRef: FOI/40127\n\nDear Sir", "FOI/40127", []),
+        # Boundary (holds on the old code too): a Ref value with more than punctuation added is another form,
+        # so the first label stays primary.
+        ("Request reference: FOI-3301-2021\nOur ref: FOI-3301-2021/AB\nDear Sir", "FOI-3301-2021", []),
+    ],
+    ids=lambda v: v[:30] if isinstance(v, str) else None,
+)
+def test_references_train_shapes(text: str, primary: str | None, cited: list[str]) -> None:
+    found = find_references(text)
+    assert [r.value for r in found if r.kind == "primary"] == ([primary] if primary else [])
+    assert [r.value for r in found if r.kind == "cited"] == cited
