@@ -433,7 +433,8 @@ def _flattened_row_period(lines: list[_Line], idx: int, pos: int) -> str | None:
                 return _NO_COLUMN
             k = amounts.index(pos)
             return header[k] if k < len(header) else None
-        if not (lines[j].is_blank() or (SYMBOL_AMOUNT.search(lines[j].text) and not lines[j].is_prose())):
+        # Rows of figures and short row-group labels ("Leased Vehicles") sit between a row and its header.
+        if lines[j].is_prose():
             break
     return _NO_COLUMN
 
@@ -470,11 +471,19 @@ def _period_near(
     line (`lines[idx]`)."""
     line = lines[idx]
     start, end = bounds
+    # A row of figures under a header of periods is read by column first: a row without a full stop is joined
+    # to the rows above it as one "sentence", whose last period would otherwise go to every figure.
+    column = _flattened_row_period(lines, idx, money.span.start) if "|" not in line.text else _NO_COLUMN
+    if column != _NO_COLUMN:
+        return column
     following = _PERIOD_AFTER.match(text, money.span.end)
     if following:
         periods = find_periods(text, following.end(), min(end, following.end() + 12))
         if periods and periods[0][0].start == following.end():
             return periods[0][1]
+    dated = _DATED_ENTRY.search(text, max(start, money.span.start - 24), money.span.start)
+    if dated:
+        return dated.group("year")
     before = find_periods(text, start, money.span.start)
     if len(before) >= 2 and _PERIOD_LIST.fullmatch(text[before[-2][0].end : before[-1][0].start]):
         return None  # "across 2021/22 and 2022/23": the amount spans both years
@@ -487,20 +496,29 @@ def _period_near(
         return after[0][1]
     if "|" in line.text:
         return _column_period(lines, idx, money.span.start)
-    column = _flattened_row_period(lines, idx, money.span.start)
-    if column == _NO_COLUMN:
-        column = _stacked_column_period(lines, idx)
+    column = _stacked_column_period(lines, idx)
     if column != _NO_COLUMN:
         return column
-    # Look up to a heading such as "2014/2015" over sibling rows that carry figures of their own.
+    # Look up to a heading such as "2014/2015" over sibling rows that carry figures of their own, and past the
+    # table's header row to the sentence that introduces it ("The top five languages in 2024/2025 ... below").
+    header_seen = False
     for j in range(idx - 1, max(-1, idx - 12), -1):
         prev = lines[j]
         if prev.is_blank():
             continue
+        introduced = not line.is_prose() and prev.is_prose() and not SYMBOL_AMOUNT.search(prev.text)
+        if header_seen and not introduced:
+            break  # past the header row only the introducing sentence counts, not a row or heading above
         period = _is_period_only(prev)
         if period:
             return period
         if SYMBOL_AMOUNT.search(prev.text) and not prev.is_prose():
+            continue
+        if introduced:
+            stated = {p for _, p in find_periods(prev.text)}
+            return stated.pop() if len(stated) == 1 else None
+        if not header_seen and not prev.is_prose() and len(prev.stripped.split()) <= 6:
+            header_seen = True  # one short header row ("Language Total Cost")
             continue
         break
     # An answer "Q4a ..." takes the period its question states.
@@ -514,6 +532,13 @@ def _period_near(
     return None
 
 
+# A list entry dated by month and year, the amount straight after it ("Cromer June 2014 - £325,000"): the year
+# is the one the amount belongs to. A month-year elsewhere in a sentence ends a date and is not read so.
+_DATED_ENTRY = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?[ \t]+(?P<year>(?:19|20)\d{2})"
+    r"[ \t]*[-–:][ \t]*\Z",
+    re.I,
+)
 _PERIOD_AFTER = re.compile(
     r"[ \t]*(?:in|for|during|of|over)[ \t]+(?:the[ \t]+)?(?:(?:financial|calendar)[ \t]+year[ \t]+|year[ \t]+)?", re.I
 )

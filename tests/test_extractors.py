@@ -601,3 +601,38 @@ def test_references_train_shapes(text: str, primary: str | None, cited: list[str
     found = find_references(text)
     assert [r.value for r in found if r.kind == "primary"] == ([primary] if primary else [])
     assert [r.value for r in found if r.kind == "cited"] == cited
+
+
+# Issue 18: money-period shapes missed on the real train split, restated as short invented texts.
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [
+        # A long row (read as prose) under a header of periods still takes its figures by column.
+        (
+            "2019/20 2020/21 2021/22\nChildren £1 £2 £3\nAdult social care services across the whole county £4 £5 £6\n",
+            ["2019/20", "2020/21", "2021/22"] * 2,
+        ),
+        # Row-group labels between the header and the rows.
+        (
+            "2008/09 2009/10\nPurchased Vehicles\n  Purchase Costs £3,231 £3,246\nLeased Vehicles\n"
+            "  Lease Costs £11 £12\n",
+            ["2008/09", "2009/10"] * 2,
+        ),
+        # A table's figures take the one period stated in the sentence that introduces it.
+        (
+            "We can supply the top five languages by cost in 2024/2025 for the last six months as below.\n\n"
+            "Language Total Cost\n Polish  £12,842\n Czech  £11,197\n",
+            ["2024/25", "2024/25"],
+        ),
+        # Entries dated by month and year, each amount straight after its date.
+        (
+            "Location Date & Cost NORFOLK Cromer June 2014 - £325,000 Sheringham August 2015 - £451,000",
+            ["2014", "2015"],
+        ),
+        # Boundary (holds on the old code too): a total under a column of years is not the last year's.
+        ("Year\nSpend\n2021\n£4\n2022\n£5\nTotal\n£9\n", ["2021", "2022", None]),
+    ],
+    ids=["long-row", "group-labels", "introduced", "dated-entries", "total-after-column"],
+)
+def test_money_periods_train_shapes(text: str, periods: list[str | None]) -> None:
+    assert [m.period for m in find_money(text)] == periods
