@@ -83,7 +83,8 @@ DISCLOSED = re.compile(
 # Words that only say information is held; enough where the page has a response section.
 HELD = re.compile(r"can\s+(?:confirm|advise)|holds\s+the\s+information|information\s+(?:is\s+)?held", re.I)
 REFUSAL = re.compile(
-    r"refuses?\s+to\s+provide|(?:is|information)\s+exempt\b|exempt\s+from\s+disclosure|withheld|refusal\s+notice", re.I
+    r"refuses?\s+to\s+provide|(?:is|information)\s+exempt\b|(?:is|are)\s+commercially\s+sensitive|exempt\s+from\s+disclosure|withheld|refusal\s+notice",
+    re.I,
 )
 NOTHING_WITHHELD = re.compile(
     r"no\s+information\s+(?:has\s+been|was|is)\s+withheld|(?:given|provided|disclosed|released)\s+in\s+full", re.I
@@ -92,7 +93,7 @@ NOTHING_WITHHELD = re.compile(
 PARTLY_WITHHELD = re.compile(
     r"(?:applies|applied|been\s+applied)\s+to\s+(?:some|parts?)\s+of|(?:released|provided|disclosed)\s+(?:most|some|part)\s+of"
     r"|redacted\s+information|information\s+(?:has\s+been|was)\s+redacted"
-    r"|withh(?:eld|olding)\s+(?:some|part|parts)\s+of"
+    r"|withh(?:eld|olding)\s+(?:some|part|parts)\s+of|(?:removed|redacted|withheld)\s+from\s+(?:some|parts?)\s+of"
     r"|(?:some|certain|parts\s+of\s+the|more\s+specific)\s+(?:information|details|data)\s+(?:has|have|is|are|was|were)\s+"
     r"(?:been\s+)?(?:withheld|redacted|exempt)",
     re.I,
@@ -255,7 +256,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     "partly_withheld": ("some", "part", "most", "redact", "withh", "certain", "specific"),
     "cannot_provide": ("cannot", "obliged", "required", "exceed", "refusal", "unable"),
     "nothing_withheld": ("withheld", "full"),
-    "refusal_words": ("refus", "exempt", "withheld"),
+    "refusal_words": ("refus", "exempt", "withheld", "sensitive"),
     "cost_words": ("limit", "excess", "intensive"),
     "cost_estimate": ("cost",),
     "out_of_scope": ("scope", "remit", "derogat", "covered", "subject"),

@@ -558,6 +558,18 @@ def test_the_extraction_is_pure_and_repeatable() -> None:
         ),
         # ... or printed on the questions' own lines.
         ("1. Has a ransom been paid? No.\n\n2. If so, how much was paid? N/A\n\n3. To whom? N/A", "full_disclosure"),
+        # Withholding without an exemption the extractor reads: personal data removed from some documents, a
+        # figure called commercially sensitive beside answered questions.
+        (
+            "Please find the contracts attached. Signatures and phone numbers have been removed from some of the "
+            "documents, as the law on personal data requires.",
+            "part_disclosure",
+        ),
+        (
+            "Which supplier do you use?\nAcme Ltd\nWhat did you spend?\nSpend is commercially sensitive as it is "
+            "between the supplier and the Council",
+            "part_disclosure",
+        ),
         # Boundaries of the rules above (they hold on the old code too): a page that holds nothing may explain
         # the cost limit in passing and set out its reasons below.
         (
