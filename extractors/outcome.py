@@ -177,7 +177,7 @@ _MARKER_LINE = re.compile(r"^\s*(?:Q(?:uestion)?\s*\d|\(?\d{1,2}[.):]|\(?[a-z][.
 # £1,600"): the reason for refusing, not information released.
 _COSTING = re.compile(
     r"cost\s+(?:more\s+than|in\s+excess\s+of|over)|to\s+comply|per\s+hour|(?:appropriate|cost)\s+limit"
-    r"|(?:unable|not\s+able)\s+to\s+(?:answer|comply|provide)",
+    r"|(?:unable|not\s+able)\s+to\s+(?:answer|comply|provide)|\blimit\s+(?:set\s+)?(?:for\s+[\w\s]{1,40}?\s+)?is\b",
     re.I,
 )
 

@@ -530,6 +530,11 @@ def test_the_extraction_is_pure_and_repeatable() -> None:
             "£2,500; therefore we are unable to answer this question under section 12.",
             "refused",
         ),
+        (
+            "Complying would exceed the appropriate limit. The limit set for government departments is £600 per "
+            "request. We cannot comply with your request.",
+            "refused",
+        ),
         # ... and with information not held in a retrievable form, nothing is given: refused, not not_held.
         (
             "Response\nThe data is not held in a retrievable format. It is estimated that it would cost more than "
