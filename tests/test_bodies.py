@@ -13,8 +13,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-import foidata.bodies.register
-from foidata.bodies import bodies, normalise_name, resolve_body
+import foidata.extractors.bodies.register
+from foidata.extractors.bodies import bodies, normalise_name, resolve_body
 from foidata.flows.ingest import run_ingest
 from foidata.output import read_table
 
@@ -37,7 +37,7 @@ TERRITORIAL = {
 
 
 def test_register_doctests() -> None:
-    assert doctest.testmod(foidata.bodies.register).failed == 0
+    assert doctest.testmod(foidata.extractors.bodies.register).failed == 0
 
 
 def test_register_lists_every_police_force() -> None:
@@ -227,7 +227,7 @@ def test_normalise_name_is_the_plain_rules(name: str) -> None:
 def _plain_names_in(words: list[str]) -> list[str]:
     """The register's names in the words, found by trying every word in turn."""
     found, i = [], 0
-    index = foidata.bodies.register._text_names()
+    index = foidata.extractors.bodies.register._text_names()
     while i < len(words):
         match = next((n for n in index.get(words[i], ()) if tuple(words[i : i + len(n)]) == n), None)
         if match:
@@ -237,7 +237,7 @@ def _plain_names_in(words: list[str]) -> list[str]:
 
 
 _register_words = sorted(
-    {word for names in foidata.bodies.register._text_names().values() for name in names for word in name}
+    {word for names in foidata.extractors.bodies.register._text_names().values() for name in names for word in name}
 )
 
 
@@ -251,4 +251,4 @@ _OVERLAPPING_NAMES = "essex avon and somerset police and crime commissioner for 
 @example(_OVERLAPPING_NAMES.split())
 @example(_OVERLAPPING_NAMES.split()[1:])
 def test_names_in_text_are_those_found_word_by_word(words: list[str]) -> None:
-    assert foidata.bodies.register._names_in(words) == _plain_names_in(words)
+    assert foidata.extractors.bodies.register._names_in(words) == _plain_names_in(words)

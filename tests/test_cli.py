@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from foidata import cli as cli_module
 from foidata.cli import EXIT_DOCUMENTS_FAILED, all_commands, cli
+from foidata.cli import ingest as cli_ingest
+from foidata.cli import runs as cli_runs
 from foidata.flows import IngestSummary, run_ingest
 from foidata.output import DatasetError
 from foidata.schemas import TABLES
@@ -33,7 +34,7 @@ def without_prefect(monkeypatch: pytest.MonkeyPatch) -> None:
     def run(paths: Sequence[str], out_dir: str, batch_size: int, workers: int | None = None) -> IngestSummary:
         return run_ingest(list(paths), out_dir, batch_size, workers or 1)
 
-    monkeypatch.setattr(cli_module, "_run_flow", run)
+    monkeypatch.setattr(cli_ingest, "_run_flow", run)
 
 
 @pytest.fixture
@@ -184,7 +185,7 @@ def test_prefect_logs_of_errors_reported_in_one_line_are_dropped() -> None:
         exc_info = (type(error), error, None) if error else None
         return logging.LogRecord("prefect.task_runs", logging.ERROR, __file__, 1, message, (), exc_info)
 
-    quiet = cli_module._ReportedErrorsFilter()
+    quiet = cli_runs._ReportedErrorsFilter()
     locked = DatasetError("another foidata process is writing data")
     assert not quiet.filter(record("Task run failed with exception", locked))
     assert not quiet.filter(record(f"Finished in state Failed('DatasetError: {locked}')"))

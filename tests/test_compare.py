@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import foidata.groups
+import foidata.output.groups
 from foidata.cli import cli
 from foidata.flows.ingest import run_ingest
-from foidata.groups import GroupMember, assign_groups
 from foidata.output import connect, read_table
+from foidata.output.groups import GroupMember, assign_groups
 
 GROUP = Path(__file__).parent / "fixtures" / "bodies" / "group"
 FORCES = ("cumbria", "durham", "essex", "kent", "lancashire", "norfolk", "surrey", "sussex")
@@ -37,7 +37,7 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_doctests() -> None:
-    assert doctest.testmod(foidata.groups).failed == 0
+    assert doctest.testmod(foidata.output.groups).failed == 0
 
 
 def test_one_question_to_eight_forces_is_one_group(dataset: Path) -> None:

@@ -23,10 +23,11 @@ from pytest_httpserver import HTTPServer
 from sites import serve
 from sites.police_site import build_site, make_items
 
-from foidata.cli import cli, sample_texts
+from foidata.cli import cli
+from foidata.cli.ingest import sample_texts
 from foidata.flows import run_ingest
 from foidata.output import DatasetError, DatasetNotFound, commit, connect, known_documents, open_dataset, read_table
-from foidata.output import dataset as dataset_module
+from foidata.output.dataset import tables as dataset_module
 from foidata.schemas import TABLES, ErrorRecord
 
 BUCKET = "foidata-test"
@@ -161,9 +162,9 @@ def test_old_versions_are_pruned_and_mistakes_are_named_on_s3(s3: str, monkeypat
 
 
 def test_a_scrape_keeps_its_raw_cache_and_state_on_s3(httpserver: HTTPServer, s3: str) -> None:
-    from foidata.fetch import FetchSettings
+    from foidata.flows.fetch import FetchSettings
     from foidata.flows.scrape import ScrapeOptions, run_scrape
-    from foidata.sources import PoliceSource
+    from foidata.flows.sources import PoliceSource
 
     site, _ = build_site(make_items(4, pdf_every=2))
     base = serve(httpserver, site)

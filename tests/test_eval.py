@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from foidata.cli import cli
-from foidata.evaluate import Counts, evaluate
+from foidata.flows.evaluate import Counts, evaluate
 
 SAMPLE = Path(__file__).resolve().parents[1] / "foidata" / "sample"
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from foidata.document import Document, Link, text_document
 from foidata.extractors.dates import assign_roles, find_dates
+from foidata.extractors.document import Document, Link, text_document
 from foidata.extractors.exemptions import find_exemptions
 from foidata.extractors.metadata import find_attachments, find_body, find_keywords
 from foidata.extractors.money import find_money

@@ -14,12 +14,12 @@ from pytest_httpserver import HTTPServer
 from sites import FixtureSite, serve
 from werkzeug import Request, Response
 
-from foidata.document import Document, Link
-from foidata.fetch import Fetcher, FetchError, FetchSettings, HostLimiter, RawCache
-from foidata.fetch.client import parse_retry_after
+from foidata.extractors.document import Document, Link
+from foidata.flows.fetch import Fetcher, FetchError, FetchSettings, HostLimiter, RawCache
+from foidata.flows.fetch.client import parse_retry_after
 from foidata.flows.scrape import ScrapeOptions, run_scrape
+from foidata.flows.sources import Item, UrlListSource
 from foidata.output import read_table
-from foidata.sources import Item, UrlListSource
 
 QUICK = FetchSettings(rate_per_host=100.0, backoff=0.05, timeout=2.0)
 

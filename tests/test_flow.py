@@ -13,7 +13,6 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from dataset_support import assert_table_schema
 
-from foidata import EXTRACTOR_VERSION
 from foidata.flows import run_ingest
 from foidata.flows.ingest import (
     DEFAULT_BATCH_SIZE,
@@ -25,6 +24,7 @@ from foidata.flows.ingest import (
 )
 from foidata.output import known_documents, open_dataset, read_table
 from foidata.schemas import TABLES
+from foidata.schemas.versions import EXTRACTOR_VERSION
 
 
 def sources(out: Path, table: str) -> list[str]:
@@ -160,7 +160,7 @@ def test_prefect_flow_end_to_end(corpus: Path, tmp_path: Path) -> None:
 
 
 def test_two_worker_processes_and_staged_batches_give_the_same_dataset(tmp_path: Path) -> None:
-    from foidata.cli import sample_texts
+    from foidata.cli.ingest import sample_texts
     from foidata.output.staging import STAGING
 
     one = run_ingest([str(sample_texts())], str(tmp_path / "one"), batch_size=100, workers=1)
@@ -192,7 +192,7 @@ def test_a_run_with_nothing_new_does_not_start_prefect(corpus: Path, tmp_path: P
     import pytest
 
     import foidata.flows.prefect_flow as prefect_flow
-    from foidata.cli import _run_flow
+    from foidata.cli.ingest import _run_flow
 
     out = tmp_path / "data"
     run_ingest([str(corpus)], str(out))

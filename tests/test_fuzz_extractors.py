@@ -32,9 +32,9 @@ import foidata.extractors.dates as date_rules
 import foidata.extractors.layout as layout
 import foidata.extractors.metadata as metadata_rules
 import foidata.extractors.money as money_rules
-from foidata.document import Document, Link, Page, Table, text_document
 from foidata.extractors import extract_response
 from foidata.extractors.dates import assign_roles, find_dates, parse_date
+from foidata.extractors.document import Document, Link, Page, Table, text_document
 from foidata.extractors.exemptions import find_exemptions, laws_of, split_provisions
 from foidata.extractors.facts import Exemption, FoundDate, Money, Reference, ResponseFacts
 from foidata.extractors.fiscal import fy_label, fy_of_month, parse_period, phrase_financial_year
@@ -64,7 +64,7 @@ from foidata.extractors.statute import (
 )
 from foidata.extractors.tables import merge_money, table_money
 from foidata.extractors.timeliness import NATIONS, deadline, is_late, is_working_day, rule_for, working_days
-from foidata.pipeline import process_bytes
+from foidata.flows.pipeline import process_bytes
 
 _SCALE = max(1, int(os.environ.get("FOIDATA_FUZZ_SCALE", "1")))
 _RANDOM = os.environ.get("FOIDATA_FUZZ_RANDOM") == "1"

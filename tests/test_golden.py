@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from tests_support import comparable
 
-from foidata.document import text_document
-from foidata.evaluate import facts_to_label
 from foidata.extractors import extract_response
+from foidata.extractors.document import text_document
+from foidata.flows.evaluate import facts_to_label
 
 FIXTURES = Path(__file__).parent / "fixtures" / "responses"
 CASES = sorted(FIXTURES.glob("*.json"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from foidata.evaluate import evaluate
+from foidata.flows.evaluate import evaluate
 
 HELDOUT = Path(__file__).parent / "fixtures" / "heldout"
 F1_FLOOR = {"references": 0.95, "dates": 0.95, "exemptions": 0.95, "money": 0.97}

@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from foidata import isolation
-from foidata.pipeline import Processed
+from foidata.flows import isolation
+from foidata.flows.pipeline import Processed
 
 SAMPLE_PDF = Path(__file__).resolve().parents[1] / "foidata" / "sample" / "texts" / "s010.pdf"
 

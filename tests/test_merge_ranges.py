@@ -14,7 +14,7 @@ from foidata.schemas import TABLES
 
 
 def _ingest(out: Path, partition_bytes: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    from foidata.cli import sample_texts
+    from foidata.cli.ingest import sample_texts
 
     monkeypatch.setattr(merge, "PARTITION_BYTES", partition_bytes)
     summary = run_ingest([str(sample_texts())], str(out), batch_size=4, workers=1)

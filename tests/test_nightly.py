@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from foidata import cli as cli_module
-from foidata.cli import cli, sample_texts
-from foidata.config import ConfigError, load_config
+from foidata.cli import cli
+from foidata.cli import ingest as cli_ingest
+from foidata.cli.config import ConfigError, load_config
+from foidata.cli.ingest import sample_texts
 from foidata.flows import IngestSummary, run_ingest
 
 
@@ -20,7 +21,7 @@ def without_prefect(monkeypatch: pytest.MonkeyPatch) -> None:
     def run(paths: Sequence[str], out_dir: str, batch_size: int, *_more: object, **_named: object) -> IngestSummary:
         return run_ingest(list(paths), out_dir, batch_size, 1)
 
-    monkeypatch.setattr(cli_module, "_run_flow", run)
+    monkeypatch.setattr(cli_ingest, "_run_flow", run)
 
 
 def write_config(folder: Path, body: str) -> Path:

@@ -15,7 +15,6 @@ import pytest
 from dataset_support import assert_table_schema
 from pydantic import BaseModel
 
-from foidata import EXTRACTOR_VERSION
 from foidata.output import (
     DatasetError,
     DatasetNotFound,
@@ -26,8 +25,10 @@ from foidata.output import (
     open_dataset,
     read_table,
 )
-from foidata.output import dataset as dataset_module
+from foidata.output.dataset import tables as dataset_module
+from foidata.output.dataset import write as dataset_write
 from foidata.schemas import TABLES, ErrorRecord, MoneyRecord, ResponseRecord
+from foidata.schemas.versions import EXTRACTOR_VERSION
 
 AT = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 
@@ -176,7 +177,7 @@ def test_crash_before_the_swap_leaves_the_old_version_current(tmp_path: Path, mo
     def crash(out: Path, version_dir: Path) -> None:
         raise KeyboardInterrupt  # killed after the new version was complete, before it became current
 
-    monkeypatch.setattr(dataset_module, "_swap_current", crash)
+    monkeypatch.setattr(dataset_write, "_swap_current", crash)
     with pytest.raises(KeyboardInterrupt):
         commit(tmp_path, {}, {"a.txt"}, "r2")
     assert snapshot(tmp_path) == before

@@ -17,12 +17,12 @@ import pytest
 from fpdf import FPDF
 from tests_support import SHARED_PDFS, map_largest_first, shared_pdf_names
 
-from foidata.document import Document
 from foidata.extractors import extract_response
-from foidata.readers import ReadError
-from foidata.readers import pdf as pdf_reader
-from foidata.readers.pdf import read_pdf
-from foidata.readers.pdf_plumber import read_pdf_plumber
+from foidata.extractors.document import Document
+from foidata.extractors.readers import ReadError
+from foidata.extractors.readers import pdf as pdf_reader
+from foidata.extractors.readers.pdf import read_pdf
+from foidata.extractors.readers.pdf_plumber import read_pdf_plumber
 
 SAMPLE_TEXTS = Path(__file__).resolve().parent.parent / "foidata" / "sample" / "texts"
 

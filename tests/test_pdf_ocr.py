@@ -13,9 +13,9 @@ from fpdf import FPDF
 from tests_support import SHARED_PDFS
 
 from foidata.extractors import extract_response
-from foidata.readers import ReadError, read_bytes
-from foidata.readers import ocr as ocr_engine
-from foidata.readers.pdf import read_pdf
+from foidata.extractors.readers import ReadError, read_bytes
+from foidata.extractors.readers import ocr as ocr_engine
+from foidata.extractors.readers.pdf import read_pdf
 
 HAS_TESSERACT = ocr_engine.tesseract_path() is not None
 needs_tesseract = pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
@@ -154,10 +154,11 @@ def test_mixed_document_without_tesseract_keeps_text_pages(mixed_letter: bytes) 
 
 @pytest.mark.usefixtures("no_tesseract")
 def test_missing_tesseract_warns_once_per_process(mixed_letter: bytes, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="foidata.readers.ocr"):
+    with caplog.at_level(logging.WARNING, logger="foidata.extractors.readers.ocr"):
         read_bytes(mixed_letter, "a.pdf")
         read_bytes(mixed_letter, "b.pdf")
-    warnings = [r for r in caplog.records if r.name == "foidata.readers.ocr" and "tesseract" in r.getMessage()]
+    ocr_logger = "foidata.extractors.readers.ocr"
+    warnings = [r for r in caplog.records if r.name == ocr_logger and "tesseract" in r.getMessage()]
     assert len(warnings) == 1
 
 
@@ -237,7 +238,7 @@ def test_real_text_layer_of_junk_codes_is_ocred() -> None:
 
 @needs_tesseract
 def test_ocr_rows_say_so_with_their_confidence(scanned_letter: bytes) -> None:
-    from foidata.pipeline import process_bytes
+    from foidata.flows.pipeline import process_bytes
 
     rows = process_bytes("scan.pdf", scanned_letter, "run").rows
     (response,) = rows["responses"]
@@ -250,7 +251,7 @@ def test_ocr_rows_say_so_with_their_confidence(scanned_letter: bytes) -> None:
 def test_pages_left_unread_are_an_error_row_beside_the_rows(
     mixed_letter: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from foidata.pipeline import process_bytes
+    from foidata.flows.pipeline import process_bytes
 
     monkeypatch.setenv("FOIDATA_OCR", "0")
     rows = process_bytes("mixed.pdf", mixed_letter, "run").rows

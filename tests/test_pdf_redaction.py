@@ -12,10 +12,10 @@ import pytest
 from fpdf import FPDF
 from tests_support import SHARED_PDFS
 
-from foidata.document import REDACTED, Document
 from foidata.extractors import extract_response
-from foidata.readers import read_bytes
-from foidata.readers.pdf_page import Box, scan_page
+from foidata.extractors.document import REDACTED, Document
+from foidata.extractors.readers import read_bytes
+from foidata.extractors.readers.pdf_page import Box, scan_page
 
 IBASE_QUOTE = SHARED_PDFS / "foi-manchester-ibase-licence-renewal-quote-redacted.pdf"
 

@@ -15,13 +15,13 @@ import pytest
 from fpdf import FPDF
 from tests_support import SHARED_PDFS, map_largest_first, shared_pdf_names
 
-from foidata.document import MEDIA_HTML, MEDIA_PDF, MEDIA_TEXT, Document, Link, Page, sha256_hex
-from foidata.readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, ReadError, read_bytes, read_path
-from foidata.readers import pdf as pdf_reader
-from foidata.readers.detect import sniff
-from foidata.readers.html import list_marker
-from foidata.readers.pdf import cid_share, unique_char_ids
-from foidata.readers.text import decode_bytes, normalise_text
+from foidata.extractors.document import MEDIA_HTML, MEDIA_PDF, MEDIA_TEXT, Document, Link, Page, sha256_hex
+from foidata.extractors.readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, ReadError, read_bytes, read_path
+from foidata.extractors.readers import pdf as pdf_reader
+from foidata.extractors.readers.detect import sniff
+from foidata.extractors.readers.html import list_marker
+from foidata.extractors.readers.pdf import cid_share, unique_char_ids
+from foidata.extractors.readers.text import decode_bytes, normalise_text
 
 SAMPLE_TEXTS = Path(__file__).resolve().parent.parent / "foidata" / "sample" / "texts"
 

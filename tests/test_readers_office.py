@@ -22,10 +22,9 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from foidata.document import MEDIA_HTML, MEDIA_TEXT, Document, Table, sha256_hex
 from foidata.extractors import extract_response
-from foidata.pipeline import process_bytes
-from foidata.readers import (
+from foidata.extractors.document import MEDIA_HTML, MEDIA_TEXT, Document, Table, sha256_hex
+from foidata.extractors.readers import (
     MEDIA_CSV,
     MEDIA_DOCX,
     MEDIA_TSV,
@@ -34,11 +33,12 @@ from foidata.readers import (
     read_bytes,
     tabular,
 )
-from foidata.readers import office as office_reader
-from foidata.readers.detect import sniff
-from foidata.readers.html import read_html
-from foidata.readers.spreadsheet import format_cell, parse_number_format
-from foidata.readers.tabular import CELLS_CAP_NOTE, ROWS_CAP_NOTE, pipe_row, square
+from foidata.extractors.readers import office as office_reader
+from foidata.extractors.readers.detect import sniff
+from foidata.extractors.readers.html import read_html
+from foidata.extractors.readers.spreadsheet import format_cell, parse_number_format
+from foidata.extractors.readers.tabular import CELLS_CAP_NOTE, ROWS_CAP_NOTE, pipe_row, square
+from foidata.flows.pipeline import process_bytes
 
 CAPITAL_ROWS = (
     ("Programme (£000)", "2020/21", "2021/22"),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from tests_support import comparable_facts, load_bench
 
-from foidata.pipeline import process_bytes
+from foidata.flows.pipeline import process_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "responses"
 CASES = sorted(p for p in FIXTURES.glob("*.txt") if '"known_miss"' not in p.with_suffix(".json").read_text())

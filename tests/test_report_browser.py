@@ -17,8 +17,8 @@ from publish_support import sample_dataset
 
 from foidata.cli import cli
 from foidata.output import read_table
-from foidata.report import SpendReport, load_topics, read_figures, spend_report
-from foidata.report.chart_svg import period_colour
+from foidata.output.report import SpendReport, load_topics, read_figures, spend_report
+from foidata.output.report.chart_svg import period_colour
 
 CHROMIUM = next((found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")

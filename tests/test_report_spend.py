@@ -19,9 +19,9 @@ from PIL import Image
 from publish_support import sample_dataset
 
 from foidata.cli import cli
-from foidata.report import Entry, SpendReport, load_topics, read_figures, spend_report
-from foidata.report.money import compact
-from foidata.report.topics import TopicError, term_pattern
+from foidata.output.report import Entry, SpendReport, load_topics, read_figures, spend_report
+from foidata.output.report.money import compact
+from foidata.output.report.topics import TopicError, term_pattern
 
 ESSEX = "Essex Police"
 
@@ -175,15 +175,15 @@ def test_source_links_are_relative_to_the_page_and_the_csv(data: Path, tmp_path:
 
 
 def test_figures_doctests() -> None:
-    import foidata.report.figures
+    import foidata.output.report.figures
 
-    assert doctest.testmod(foidata.report.figures).failed == 0
+    assert doctest.testmod(foidata.output.report.figures).failed == 0
 
 
 def test_svg_bars_are_packed_and_centred_on_their_body_label(report: SpendReport) -> None:
     from xml.etree import ElementTree
 
-    from foidata.report.chart_svg import BAR, BAR_GAP, chart_svg
+    from foidata.output.report.chart_svg import BAR, BAR_GAP, chart_svg
 
     uneven = False
     for kind in report.kinds:
@@ -202,7 +202,7 @@ def test_svg_bars_are_packed_and_centred_on_their_body_label(report: SpendReport
 
 
 def test_png_bars_are_packed_and_centred_on_their_body_row(report: SpendReport) -> None:
-    from foidata.report.render_png import bar_layout, bar_width
+    from foidata.output.report.render_png import bar_layout, bar_width
 
     uneven = False
     for kind in report.kinds:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from foidata.cli import sample_texts
+from foidata.cli.ingest import sample_texts
 from foidata.flows import runstate
-from foidata.runcontrol import EXIT_INTERRUPTED, RunProgress, child_pids
+from foidata.flows.runcontrol import EXIT_INTERRUPTED, RunProgress, child_pids
 
 
 class _Terminal(io.StringIO):

@@ -12,12 +12,12 @@ from pytest_httpserver import HTTPServer
 from sites import serve
 from sites.police_site import build_site, make_items, write_files
 
-from foidata.fetch import FetchSettings
+from foidata.flows.fetch import FetchSettings
 from foidata.flows.ingest import run_ingest
 from foidata.flows.scrape import ScrapeOptions, ScrapeSummary, run_scrape
+from foidata.flows.sources import PoliceSource, forces, make_source
 from foidata.output import read_table
 from foidata.schemas import TABLES
-from foidata.sources import PoliceSource, forces, make_source
 
 FAST = FetchSettings(rate_per_host=50.0)
 # Provenance differs by design between a scrape (URLs, fetch times) and an ingest of the same bytes (paths).

@@ -13,11 +13,11 @@ from pytest_httpserver import HTTPServer
 from sites import serve
 from sites.wdtk_site import BODY_NAME, REQUESTS, ROBOTS_ALAVETELI_DEFAULT, SEARCH_QUERY, FixtureRequest, wdtk_site
 
-from foidata.fetch import Fetcher, FetchSettings
+from foidata.extractors.readers import read_bytes
+from foidata.flows.fetch import Fetcher, FetchSettings
 from foidata.flows.scrape import ScrapeOptions, ScrapeSummary, run_scrape
+from foidata.flows.sources import Item, WdtkSource, make_source
 from foidata.output import read_table
-from foidata.readers import read_bytes
-from foidata.sources import Item, WdtkSource, make_source
 
 FAST = FetchSettings(rate_per_host=50.0)
 WITH_FILES = [request for request in REQUESTS if request.attachment is not None]

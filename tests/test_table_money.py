@@ -11,8 +11,8 @@ import pytest
 from fpdf import FPDF
 
 from foidata.extractors import extract_response
-from foidata.pipeline import process_bytes
-from foidata.readers import read_bytes
+from foidata.extractors.readers import read_bytes
+from foidata.flows.pipeline import process_bytes
 
 CAPTION = "ICT capital programme (£000)"
 HEADER = ("Scheme", "2020/21", "2021/22", "2022/23")
