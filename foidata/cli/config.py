@@ -31,6 +31,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from foidata.flows.sources.spec import SourceSpec, parse_spec
 from foidata.schemas.errors import FoidataError
 
 FILENAME = "foidata.toml"
@@ -82,9 +83,14 @@ class Source(_Strict):
     def kind(self) -> str:
         return next(kind for kind in SOURCE_KINDS if getattr(self, kind) is not None)
 
-    def describe(self) -> str:
+    @property
+    def spec(self) -> SourceSpec:
+        """The entry as the source spec `foidata serve` takes (files: their paths, space-separated)."""
         value = getattr(self, self.kind)
-        return f"{self.kind}:{' '.join(value) if isinstance(value, list) else value}"
+        return parse_spec(f"{self.kind.replace('_', '-')}:{' '.join(value) if isinstance(value, list) else value}")
+
+    def describe(self) -> str:
+        return str(self.spec)
 
 
 class Config(_Strict):

@@ -17,6 +17,7 @@ import click
 
 from foidata.cli.config import Config, ConfigError, Source, find_config, load_config
 from foidata.cli.console import make_output, output_options, user_errors
+from foidata.flows.sources.spec import SourceSpec
 
 EXIT_PARTIAL = 3  # as ingest: the run finished but some documents could not be read
 
@@ -60,25 +61,28 @@ def plan(config: Config, quiet: bool) -> list[Step]:
 
 
 def _source_step(config: Config, source: Source, data: str) -> Step:
-    limits, kind = config.limits, source.kind
-    if kind == "files":
+    limits, spec = config.limits, source.spec
+    if not spec.scrapes:
         paths = [str(config.resolve(p)) for p in source.files or []]
         batch = ["--batch-size", str(limits.batch_size)] if limits.batch_size is not None else []
-        return Step(source.describe(), ["ingest", *paths, "--out", data, *batch, "--workers", str(limits.workers)])
+        return Step(str(spec), ["ingest", *paths, "--out", data, *batch, "--workers", str(limits.workers)])
     common = ["--out", data, "--rate", str(limits.rate), "--workers", str(limits.workers)]
     if source.since is not None:
         common += ["--since", source.since.isoformat()]
     if config.contact:
         common += ["--contact", config.contact]
-    if kind == "police":
-        args = ["scrape", "police", "--force", str(source.police)]
-    elif kind == "wdtk":
-        args = ["scrape", "wdtk", "--body", str(source.wdtk)]
-    elif kind == "wdtk_search":
-        args = ["scrape", "wdtk", "--search", str(source.wdtk_search)]
-    else:
-        args = ["scrape", "urls", str(config.resolve(source.urls))]
-    return Step(source.describe(), [*args, *common])
+    return Step(str(spec), [*_scrape_args(spec, config), *common])
+
+
+def _scrape_args(spec: SourceSpec, config: Config) -> list[str]:
+    """`foidata scrape` arguments for a spec: the command line's spelling of SourceSpec.scrape_options."""
+    if spec.kind == "police":
+        return ["scrape", "police", "--force", spec.value]
+    if spec.kind == "wdtk":
+        return ["scrape", "wdtk", "--body", spec.value]
+    if spec.kind == "wdtk-search":
+        return ["scrape", "wdtk", "--search", spec.value]
+    return ["scrape", "urls", str(config.resolve(spec.value))]
 
 
 def run_step(step: Step) -> Outcome:

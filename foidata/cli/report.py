@@ -67,7 +67,7 @@ def timeliness(data_dir: str, by: str, show_all: bool) -> None:
 @click.option("--body", "bodies", multiple=True, help="Only bodies whose name contains this; repeatable.")
 @click.option("--currency", default="GBP", show_default=True, help="ISO code of the money compared.")
 @click.option("--topics", "topics_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Another topics table (TOML, like foidata/report/topics.toml).")
+              help="Another topics table (TOML, like output/report/topics.toml).")
 @click.option("--list-topics", is_flag=True, help="List the topics and exit.")
 @output_options
 def spend(topic: str, data_dir: str | None, csv_path: str | None, html_path: str | None, png_path: str | None,

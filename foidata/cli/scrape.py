@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, cast
 
 import click
@@ -112,8 +111,9 @@ def scrape_urls(url_file: Any, **common: Any) -> None:
     \b
     Example: foidata scrape urls pages.txt --out data/pages
     """
-    urls = [line.split("#")[0].strip() for line in url_file]
-    urls = [url for url in urls if url]
+    from foidata.flows.sources.spec import url_list
+
+    urls = url_list(url_file)
     if not urls:
         raise click.UsageError("no URLs in the file")
     _scrape("urls", {"urls": urls}, **common)
@@ -189,26 +189,15 @@ def serve(specs: tuple[str, ...], out_dir: str, cron: str, rate_per_host: float,
     prefect_serve(*deployments)
 
 
-def _deployment_plan(spec: str, out_dir: str, rate: float, contact: str | None) -> tuple[str, dict[str, Any]]:
-    kind, _, value = spec.partition(":")
-    if not value:
-        raise click.BadParameter(f"{spec!r}: expected KIND:VALUE, e.g. police:essex", param_hint="SPECS")
-    if kind == "police":
-        options: dict[str, Any] = {"force": value}
-    elif kind == "wdtk":
-        options = {"body": value}
-    elif kind == "wdtk-search":
-        kind, options = "wdtk", {"search": value}
-    elif kind == "urls":
-        path = Path(value)
-        if not path.is_file():
-            raise click.BadParameter(f"{value}: no such file", param_hint="SPECS")
-        options = {"urls": [u.split("#")[0].strip() for u in path.read_text("utf-8").splitlines()
-                            if u.split("#")[0].strip()]}
-    else:
-        raise click.BadParameter(f"{spec!r}: unknown source {kind!r} (police, wdtk, wdtk-search, urls)",
-                                 param_hint="SPECS")
-    name = "scrape-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in spec)[:60]
+def _deployment_plan(spec_text: str, out_dir: str, rate: float, contact: str | None) -> tuple[str, dict[str, Any]]:
+    from foidata.flows.sources.spec import SpecError, parse_spec
+
+    try:
+        spec = parse_spec(spec_text)
+        kind, options = spec.scrape_options()
+    except SpecError as exc:
+        raise click.BadParameter(str(exc), param_hint="SPECS") from None
+    name = "scrape-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in spec_text)[:60]
     params = {"source": kind, "out_dir": out_dir, "source_options": options, "rate_per_host": rate,
               "contact": contact}
     return name, params

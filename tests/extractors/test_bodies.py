@@ -18,8 +18,8 @@ from foidata.extractors.bodies import bodies, normalise_name, resolve_body
 from foidata.flows.ingest import run_ingest
 from foidata.output import read_table
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures" / "bodies"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "bodies"
 
 # The 43 territorial forces of England and Wales, by the register's ids.
 TERRITORIAL = {
@@ -57,7 +57,7 @@ def test_register_has_a_governing_body_for_each_force_area_and_the_fire_services
 
 
 def test_register_rows_are_well_formed() -> None:
-    text = (ROOT / "foidata" / "bodies" / "bodies.csv").read_text(encoding="utf-8")
+    text = (ROOT / "extractors" / "bodies" / "bodies.csv").read_text(encoding="utf-8")
     header = [line for line in text.splitlines() if line.startswith("#")]
     assert any("Sources:" in line for line in header)
     rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
@@ -79,7 +79,7 @@ def test_no_name_or_host_belongs_to_two_bodies() -> None:
 
 
 def test_register_agrees_with_the_police_source_hosts() -> None:
-    with (ROOT / "sources" / "police_forces.csv").open(encoding="utf-8") as fh:
+    with (ROOT / "flows" / "sources" / "police_forces.csv").open(encoding="utf-8") as fh:
         forces = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     assert len(forces) == 40
     for force in forces:

@@ -9,7 +9,7 @@ from pathlib import Path
 from foidata.flows import isolation
 from foidata.flows.pipeline import Processed
 
-SAMPLE_PDF = Path(__file__).resolve().parents[1] / "foidata" / "sample" / "texts" / "s010.pdf"
+SAMPLE_PDF = Path(__file__).resolve().parents[2] / "foidata" / "sample" / "texts" / "s010.pdf"
 
 
 def test_a_pdf_in_a_child_gives_the_same_rows_as_in_process() -> None:

@@ -200,7 +200,7 @@ def test_query_writes_parquet_and_files(data: Path, tmp_path: Path) -> None:
 
 
 def test_the_readmes_saved_queries_answer_on_the_sample(data: Path) -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Saved queries", 1)[1].split("\n## ", 1)[0]
     queries = re.findall(r"```sql\n(.*?)```", section, re.S)
     assert len(queries) == 3

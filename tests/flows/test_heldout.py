@@ -7,7 +7,7 @@ from pathlib import Path
 
 from foidata.flows.evaluate import evaluate
 
-HELDOUT = Path(__file__).parent / "fixtures" / "heldout"
+HELDOUT = Path(__file__).parents[1] / "fixtures" / "heldout"
 F1_FLOOR = {"references": 0.95, "dates": 0.95, "exemptions": 0.95, "money": 0.97}
 ACCURACY_FLOOR = {"primary_reference": 0.95, "outcome": 0.9, "date_roles": 0.95, "questions": 0.85,
                   "money_approximate": 0.97, "money_period": 0.85}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from foidata.output import open_dataset, read_table
 
-SAMPLE = Path(__file__).resolve().parents[1] / "foidata" / "sample" / "texts"
+SAMPLE = Path(__file__).resolve().parents[2] / "foidata" / "sample" / "texts"
 
 
 def build_corpus(root: Path) -> Path:

@@ -9,7 +9,7 @@ from tests_support import comparable_facts, load_bench
 
 from foidata.flows.pipeline import process_bytes
 
-FIXTURES = Path(__file__).parent / "fixtures" / "responses"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "responses"
 CASES = sorted(p for p in FIXTURES.glob("*.txt") if '"known_miss"' not in p.with_suffix(".json").read_text())
 
 

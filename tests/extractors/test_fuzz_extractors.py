@@ -13,12 +13,15 @@ with fresh seeds and FOIDATA_FUZZ_SCALE=N multiplies the number of examples, for
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib
 import inspect
+import io
 import itertools
 import os
 import pkgutil
 import re
+import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +37,17 @@ import foidata.extractors.metadata as metadata_rules
 import foidata.extractors.money as money_rules
 from foidata.extractors import extract_response
 from foidata.extractors.dates import assign_roles, find_dates, parse_date
-from foidata.extractors.document import Document, Link, Page, Table, text_document
+from foidata.extractors.document import (
+    Document,
+    Link,
+    Page,
+    Table,
+    sha256_file,
+    sha256_hex,
+    sha256_stream,
+    text_document,
+)
+from foidata.extractors.enrich import money_columns, request_text, resolve_document_body, response_columns
 from foidata.extractors.exemptions import find_exemptions, laws_of, split_provisions
 from foidata.extractors.facts import Exemption, FoundDate, Money, Reference, ResponseFacts
 from foidata.extractors.fiscal import fy_label, fy_of_month, parse_period, phrase_financial_year
@@ -44,6 +57,8 @@ from foidata.extractors.money import find_amounts, find_money, folded, parse_mon
 from foidata.extractors.outcome import classify_outcome, decide_outcome, outcome_signals, per_answer_outcome
 from foidata.extractors.periods import financial_year, find_periods, normalise_period
 from foidata.extractors.questions import MAX_QUESTIONS, count_questions
+from foidata.extractors.readers import read_bytes, read_path
+from foidata.extractors.readers.errors import ReadError
 from foidata.extractors.references import find_references
 from foidata.extractors.spans import Span
 from foidata.extractors.spend import spend_type
@@ -906,6 +921,59 @@ def test_process_html_bytes(data: bytes) -> None:
 @example(b"", "reply.txt")
 def test_process_text_bytes(data: bytes, source: str) -> None:
     check_processed(source, data)
+
+
+@fuzz(60)
+@given(st.binary(max_size=4096))
+def test_the_three_hashes_agree(data: bytes) -> None:
+    """The content hash on every row is one SHA-256, whether of bytes, an open file or a path."""
+    expected = hashlib.sha256(data).hexdigest()
+    assert sha256_hex(data) == expected
+    assert sha256_stream(io.BytesIO(data)) == expected
+    with tempfile.NamedTemporaryFile() as fh:
+        fh.write(data)
+        fh.flush()
+        assert sha256_file(fh.name) == expected
+
+
+@fuzz(120)
+@given(st.one_of(st.binary(max_size=600), foi_texts().map(lambda t: t.encode("utf-8", "surrogatepass")),
+                 html_pages()),
+       st.sampled_from(["a.txt", "a.html", "a.pdf", "a.docx", "a.csv", "a"]))
+def test_read_bytes_and_read_path_read_alike_or_refuse_alike(data: bytes, name: str) -> None:
+    """Any bytes give a Document or a ReadError, never another exception, and a file reads as its bytes do."""
+    try:
+        from_bytes: Document | ReadError = read_bytes(data, name)
+    except ReadError as exc:
+        from_bytes = exc
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            from_path: Document | ReadError = read_path(path)
+        except ReadError as exc:
+            from_path = exc
+    if isinstance(from_bytes, ReadError):
+        assert isinstance(from_path, ReadError) and from_path.error_type == from_bytes.error_type
+    else:
+        assert isinstance(from_path, Document) and from_path.text == from_bytes.text
+
+
+@fuzz(80)
+@given(foi_texts())
+def test_enrichment_stays_within_its_document(text: str) -> None:
+    """Body, request text and the money rows' columns come from the document: spans and values hold."""
+    doc = text_document(text)
+    facts = extract_response(doc)
+    match = resolve_document_body(doc, facts)
+    columns = response_columns(doc, facts, match)
+    assert (match is None) == (columns["body_id"] is None)
+    request = request_text(text)
+    if request is not None:
+        assert request and request in " ".join(text.split())
+    for money in facts.money:
+        row = money_columns(text, money)
+        assert row["fy_start"] is None or 1900 <= row["fy_start"] <= 2200
 
 
 @pytest.mark.parametrize("line", ["a", "1", "£1,", " ", "|", "x ", "Section 1(", "0/", "1.1.", "£1 ", "Q1 "])

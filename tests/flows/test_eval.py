@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from foidata.cli import cli
 from foidata.flows.evaluate import Counts, evaluate
 
-SAMPLE = Path(__file__).resolve().parents[1] / "foidata" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "foidata" / "sample"
 
 
 def test_sample_corpus_scores_and_predictions(tmp_path: Path) -> None:

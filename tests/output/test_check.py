@@ -1,4 +1,4 @@
-"""`foidata check` and output/check.py: a freshly ingested dataset is clean, and each kind of damage is reported
+"""`foidata check` and output/check/: a freshly ingested dataset is clean, and each kind of damage is reported
 by the check named for it (and, where the damage can be made precise, by that check alone).
 
 One small dataset is ingested per module; each test damages its own copy. A table is damaged by rewriting its

@@ -23,7 +23,7 @@ from foidata.extractors.readers.html import list_marker
 from foidata.extractors.readers.pdf import cid_share, unique_char_ids
 from foidata.extractors.readers.text import decode_bytes, normalise_text
 
-SAMPLE_TEXTS = Path(__file__).resolve().parent.parent / "foidata" / "sample" / "texts"
+SAMPLE_TEXTS = Path(__file__).resolve().parents[2] / "foidata" / "sample" / "texts"
 
 
 def read_error(data: bytes, source: str = "x", **limits: int) -> ReadError:
@@ -241,7 +241,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_broken_zip_named_docx_is_damaged() -> None:
-    # DOCX/XLSX are read now (tests/test_readers_office.py); a zip with no readable directory is damaged.
+    # DOCX/XLSX are read now (tests/extractors/test_readers_office.py); a zip with no readable directory is damaged.
     error = read_error(b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 100, "reply.docx")
     assert error.error_type == "docx_damaged"
     assert "zip" in error.reason
@@ -557,7 +557,7 @@ def test_shared_pdfs_read_or_raise_read_error() -> None:
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("path", sorted((Path(__file__).parent / "fixtures" / "fuzz").glob("crash-pdf-*.pdf")),
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "fixtures" / "fuzz").glob("crash-pdf-*.pdf")),
                          ids=lambda p: p.name)
 def test_pdfs_the_fuzzer_broke_read_or_raise_read_error(path: Path) -> None:
     """Inputs bench/fuzz.py once crashed the PDF reader with (pdfplumber raising as it closed a damaged file)."""

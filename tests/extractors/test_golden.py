@@ -17,7 +17,7 @@ from foidata.extractors import extract_response
 from foidata.extractors.document import text_document
 from foidata.flows.evaluate import facts_to_label
 
-FIXTURES = Path(__file__).parent / "fixtures" / "responses"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "responses"
 CASES = sorted(FIXTURES.glob("*.json"))
 
 

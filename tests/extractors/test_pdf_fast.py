@@ -24,7 +24,7 @@ from foidata.extractors.readers import pdf as pdf_reader
 from foidata.extractors.readers.pdf import read_pdf
 from foidata.extractors.readers.pdf_plumber import read_pdf_plumber
 
-SAMPLE_TEXTS = Path(__file__).resolve().parent.parent / "foidata" / "sample" / "texts"
+SAMPLE_TEXTS = Path(__file__).resolve().parents[2] / "foidata" / "sample" / "texts"
 
 LETTER = (
     "Dear Applicant,",

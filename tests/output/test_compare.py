@@ -17,7 +17,7 @@ from foidata.flows.ingest import run_ingest
 from foidata.output import connect, read_table
 from foidata.output.groups import GroupMember, assign_groups
 
-GROUP = Path(__file__).parent / "fixtures" / "bodies" / "group"
+GROUP = Path(__file__).parents[1] / "fixtures" / "bodies" / "group"
 FORCES = ("cumbria", "durham", "essex", "kent", "lancashire", "norfolk", "surrey", "sussex")
 QUESTION = ("Please provide the following information about body worn video cameras used by your force. 1. How many "
             "body worn video cameras did the force have in use at the end of each financial year?")
