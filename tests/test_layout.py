@@ -74,6 +74,14 @@ def test_the_layout_has_the_stages_and_nothing_else() -> None:
     assert all(s in {m.split(".")[1] for m in found if "." in m} for s in STAGES)
 
 
+def test_every_package_folder_is_installed() -> None:
+    """setuptools installs the packages pyproject.toml lists, no more: a new folder left off the list works in
+    an editable checkout and is missing from a real install."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {name for name, path in modules().items() if path.name == "__init__.py"}
+    assert found == listed
+
+
 @pytest.mark.parametrize("lower", STAGES)
 def test_no_module_imports_a_stage_above_its_own(lower: str) -> None:
     upward = sorted(
