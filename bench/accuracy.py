@@ -18,9 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from foidata.evaluate import Counts, _exemption_items, _money_value, _reference_items, evaluate, find_text
 from foidata.extractors.exemptions import split_provisions
-from foidata.readers import read_bytes
+from foidata.extractors.readers import read_bytes
+from foidata.flows.evaluate import Counts, _exemption_items, _money_value, _reference_items, evaluate, find_text
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 SECTION = re.compile(r"\bsection\s+(\d{1,3})((?:\s?\(\w{1,4}\))*)", re.I)

@@ -12,7 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
-from foidata.evaluate import Report, format_report, score_document
+from foidata.flows.evaluate import Report, format_report, score_document
 
 
 def agreement(first: Path, second: Path) -> Report:

@@ -164,11 +164,12 @@ def size(n: Any) -> str:
 
 
 def promises() -> str:
-    from foidata.fetch import FetchSettings
+    from foidata.flows.fetch import FetchSettings
 
     fetch = FetchSettings()
-    retried = ", ".join(str(s) for s in sorted(const("foidata.fetch.client", "RETRY_STATUSES")))
-    ds, iso, rd, lim = "foidata.output.dataset", "foidata.isolation", "foidata.readers", "foidata.limits"
+    retried = ", ".join(str(s) for s in sorted(const("foidata.flows.fetch.client", "RETRY_STATUSES")))
+    ds, iso = "foidata.output.dataset", "foidata.flows.isolation"
+    rd, lim = "foidata.extractors.readers", "foidata.schemas.limits"
     return f"""## What foidata promises
 
 **Atomic, versioned commits.** Every ingest or scrape that changes anything writes a whole new version and
@@ -205,13 +206,13 @@ a dropped connection, waiting {fetch.backoff:g} s and doubling (with jitter); `R
 to {fetch.max_wait:g} s, beyond which the URL fails at once. A {fetch.timeout:g} s timeout to connect and
 between bytes, and {fetch.max_seconds:g} s for a whole download (`too_slow`, not retried); downloads stop at
 {size(fetch.max_bytes)} counted after decoding: foidata asks for gzip or deflate only, decodes the body
-itself {size(const("foidata.fetch.client", "CHUNK"))} at a time so a bomb is stopped one piece past the cap,
+itself {size(const("foidata.flows.fetch.client", "CHUNK"))} at a time so a bomb is stopped one piece past the cap,
 and refuses more than {const(lim, "MAX_CONTENT_ENCODINGS")} stacked codings (`too_many_encodings`). At most
 {fetch.rate_per_host:g} request per second and {fetch.concurrency_per_host} at a time per host by default (a
 robots.txt Crawl-delay can only slow it, up to {fetch.max_crawl_delay:g} s; a longer one puts the host off
 limits for the run, `crawl_delay_too_long`). robots.txt is obeyed: none (4xx) means no limits, an unreachable
 one (5xx, network) blocks the host for the run, and so does one over {size(fetch.max_robots_bytes)}
-(`robots_too_large`). Redirects are followed by hand, at most {const("foidata.fetch.client", "MAX_REDIRECTS")},
+(`robots_too_large`). Redirects are followed by hand, at most {const("foidata.flows.fetch.client", "MAX_REDIRECTS")},
 on the same host only. A page's first {const(lim, "MAX_ATTACHMENTS_PER_PAGE")} attachments are followed; more
 are one row (`too_many_attachments`). A `--contact` with a CR, LF or other control character is refused as a
 usage error (exit 2) before anything is fetched.

@@ -3,7 +3,7 @@
     python bench/fuzz.py [--seconds 60] [--target html|pdf|text] [--keep DIR]
 
 Targets, each fed bytes that libFuzzer mutates from a seed corpus made here:
-  html  `foidata.readers.read_bytes` on an HTML page, then what `ingest` does with the Document
+  html  `foidata.extractors.readers.read_bytes` on an HTML page, then what `ingest` does with the Document
         (`extract_response`, then `build_rows`, the pydantic validation of every row);
   pdf   the same on PDF bytes (pypdfium2 and pdfplumber underneath);
   text  `extract_response` on arbitrary unicode text, every extractor at once.
@@ -187,10 +187,10 @@ def _harness(target: str) -> Callable[[bytes], None]:
     """The function libFuzzer calls with each input; it raises for a crash and returns otherwise."""
     import datetime as dt
 
-    from foidata.document import text_document
     from foidata.extractors import extract_response
-    from foidata.pipeline import build_rows
-    from foidata.readers import ReadError, read_bytes
+    from foidata.extractors.document import text_document
+    from foidata.extractors.readers import ReadError, read_bytes
+    from foidata.flows.pipeline import build_rows
 
     at = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
     source = {"html": "https://example.org/foi/15435.html", "pdf": "https://example.org/foi/reply.pdf"}.get(target)

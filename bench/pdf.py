@@ -76,15 +76,15 @@ def _run_pdfplumber(data: bytes) -> dict[str, Any]:
 
 
 def _run_previous(data: bytes, name: str) -> dict[str, Any]:
-    from foidata.readers.pdf_plumber import read_pdf_plumber
+    from foidata.extractors.readers.pdf_plumber import read_pdf_plumber
 
     doc = read_pdf_plumber(data, name)
     return {"pages": doc.page_count, "facts": _facts(doc)}
 
 
 def _run_foidata(data: bytes, name: str, ocr: bool) -> dict[str, Any]:
-    from foidata.readers import ReadError
-    from foidata.readers import pdf as reader
+    from foidata.extractors.readers import ReadError
+    from foidata.extractors.readers import pdf as reader
 
     kinds: list[str] = []
     times: list[float] = []
@@ -114,7 +114,7 @@ def _run_foidata(data: bytes, name: str, ocr: bool) -> dict[str, Any]:
 
 def child(mode: str, folder: Path) -> None:
     """Run one reader over every PDF in `folder`; print one JSON line of results."""
-    from foidata.readers import ReadError
+    from foidata.extractors.readers import ReadError
 
     files: dict[str, Any] = {}
     started = time.perf_counter()
@@ -143,7 +143,7 @@ def child(mode: str, folder: Path) -> None:
 
 
 def _has_scanned_pages(data: bytes) -> bool:
-    from foidata.readers import pdf as reader
+    from foidata.extractors.readers import pdf as reader
 
     try:
         return bool(reader.read_pdf(data, "probe", ocr=False).unread_pages)

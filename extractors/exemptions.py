@@ -178,7 +178,12 @@ def _is_exemption(law: str, provision: str) -> bool:
 
 
 def find_exemptions(text: str) -> list[Exemption]:
-    """Applied provisions, grouped by section in order of first citation, most specific kept."""
+    """Applied provisions, grouped by section in order of first citation, most specific kept.
+
+    >>> found = find_exemptions("We have applied Section 31(1)(a)(b) and Section 40(2) of the Act.")
+    >>> [(e.law, e.provision) for e in found]
+    [('FOIA', '31(1)(a)'), ('FOIA', '31(1)(b)'), ('FOIA', '40(2)')]
+    """
     request = request_span(text)
     by_section: dict[tuple[str, str], list[tuple[str, Span]]] = {}
     applied: set[tuple[str, str]] = set()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlparse
 
-from foidata.document import Document
+from foidata.extractors.document import Document
 from foidata.extractors.facts import Attachment
 
 FILE_TYPES = ("pdf", "docx", "doc", "xlsx", "xls", "csv", "odt", "ods", "pptx", "txt", "zip", "rtf")

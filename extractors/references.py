@@ -219,7 +219,11 @@ def _key(value: str) -> str:
 
 
 def find_references(text: str) -> list[Reference]:
-    """The primary reference, the publication number and cited references, in that order."""
+    """The primary reference, the publication number and cited references, in that order.
+
+    >>> [(r.kind, r.value) for r in find_references("Our ref: FOI 15435\\nPUB 1169")]
+    [('primary', '15435'), ('publication', 'PUB 1169')]
+    """
     publication = _publication(text)
     primary = _labelled_primary(text) or _quoted_primary(text) or _layout_primary(text, publication)
     found: list[Reference] = []

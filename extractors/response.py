@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from foidata.document import Document
 from foidata.extractors.dates import assign_roles, find_dates
+from foidata.extractors.document import Document
 from foidata.extractors.exemptions import find_exemptions
 from foidata.extractors.facts import ResponseFacts
 from foidata.extractors.metadata import find_attachments, find_body, find_keywords, find_title

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from foidata.document import Document, Page, Table
+from foidata.extractors.document import Document, Page, Table
 from foidata.extractors.facts import Money
 from foidata.extractors.money import find_money
 from foidata.extractors.spans import Span

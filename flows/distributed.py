@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from foidata.output.storage import is_remote
+from foidata.schemas.errors import FoidataError
 
 if TYPE_CHECKING:
     from prefect.futures import PrefectFuture
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 RUNNERS = ("local", "dask")
 
 
-class RunnerError(ValueError):
+class RunnerError(FoidataError, ValueError):
     """A run the chosen runner cannot do as asked; the message says what to change."""
 
 
@@ -67,7 +68,7 @@ def dask_task_runner(address: str) -> TaskRunner[PrefectFuture[Any]]:
 
 def check_can_start_children() -> None:
     """Dask's workers are daemon processes by default, and a daemon process may not start the child processes
-    that parse PDFs and large files (foidata.isolation): say how to start the workers instead of failing on
+    that parse PDFs and large files (foidata.flows.isolation): say how to start the workers instead of failing on
     the first PDF."""
     import multiprocessing
 

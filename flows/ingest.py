@@ -1,7 +1,7 @@
 """Ingest local files into a dataset: the orchestration-free core that the Prefect flow wraps.
 
     plan_ingest    find files, hash them, skip those the dataset holds unchanged, batch the rest
-    process_batch  read each file and run `foidata.pipeline.process_bytes` on it (a Prefect task per batch)
+    process_batch  read each file and run `foidata.flows.pipeline.process_bytes` on it (a Prefect task per batch)
     finish_ingest  commit every new row as one new dataset version, and summarise the run
     run_ingest     the three in a row, without Prefect (tests, scripts)
 
@@ -26,20 +26,20 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from foidata import EXTRACTOR_VERSION
-from foidata.document import sha256_stream
+from foidata.extractors.document import sha256_stream
+from foidata.extractors.readers import DEFAULT_MAX_BYTES
 from foidata.flows import runstate
+from foidata.flows.isolation import process_safely
+from foidata.flows.localfiles import RefusedInput, is_utf8_name, kind_of, open_regular, printable_path, size_of
 from foidata.flows.parallel import pool
+from foidata.flows.pipeline import error_row
 from foidata.flows.settings import DEFAULT_BATCH_SIZE, MAX_AUTO_BATCH_SIZE, TARGET_TASKS
-from foidata.isolation import process_safely
-from foidata.localfiles import RefusedInput, is_utf8_name, kind_of, open_regular, printable_path, size_of
 from foidata.output import commit, failed_sources, has_dataset, known_documents, open_dataset, verify_current
+from foidata.output.regroup import RunBodies, prepare_responses
 from foidata.output.staging import Staging
 from foidata.output.storage import is_remote
-from foidata.pipeline import error_row
-from foidata.readers import DEFAULT_MAX_BYTES
-from foidata.regroup import RunBodies, prepare_responses
 from foidata.schemas import TABLES, ErrorRecord
+from foidata.schemas.versions import EXTRACTOR_VERSION
 
 
 def auto_batch_size(documents: int) -> int:
@@ -232,7 +232,7 @@ class _TooLarge(Exception):
 
 
 def _read_candidate(doc: Candidate) -> bytes:
-    """The file's bytes, opened as a regular file without links (foidata.localfiles). The size limit is checked
+    """The file's bytes, opened as a regular file without links (foidata.flows.localfiles). The size limit is checked
     on the open file before reading: a 100 MB file must not be loaded to be refused."""
     with open_regular(doc.path, doc.root) as fh:
         size = size_of(fh)

@@ -9,7 +9,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
-from foidata.isolation import detach_from_terminal_signals, forkserver_context
+from foidata.flows.isolation import detach_from_terminal_signals, forkserver_context
 
 # A worker allocates millions of short-lived objects (parse trees, matches, rows) and keeps few: Python's default
 # cycle collection, every 700 allocations, took about 15% of a document's time (bench pages, one process).

@@ -17,9 +17,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.utilities.annotations import quote, unmapped
 
-from foidata.fetch import FetchSettings
 from foidata.flows import runstate
 from foidata.flows.distributed import check_can_start_children, dask_task_runner
+from foidata.flows.fetch import FetchSettings
 from foidata.flows.ingest import (
     Batch,
     BatchResult,
@@ -43,7 +43,7 @@ from foidata.flows.scrape import (
     plan_scrape,
     scrape_items,
 )
-from foidata.sources import Item, make_source
+from foidata.flows.sources import Item, make_source
 
 T = TypeVar("T")
 

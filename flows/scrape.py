@@ -22,20 +22,20 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from foidata import EXTRACTOR_VERSION
-from foidata.document import Document
-from foidata.fetch import Fetched, Fetcher, FetchError, FetchSettings, RawCache, hosts_of
+from foidata.extractors.document import Document
+from foidata.extractors.readers import ReadError, read_bytes
+from foidata.extractors.readers.detect import sniff
+from foidata.flows.fetch import Fetched, Fetcher, FetchError, FetchSettings, RawCache, hosts_of
 from foidata.flows.ingest import IngestSummary, group_failures, new_run_id
-from foidata.isolation import process_safely
-from foidata.limits import MAX_ATTACHMENTS_PER_PAGE
+from foidata.flows.isolation import process_safely
+from foidata.flows.pipeline import Origin, error_row
+from foidata.flows.sources import Item, Source, configured_urls
 from foidata.output import commit, error_types, has_dataset, known_documents, open_dataset
+from foidata.output.regroup import RunBodies, prepare_responses
 from foidata.output.state import load_state, save_state
-from foidata.pipeline import Origin, error_row
-from foidata.readers import ReadError, read_bytes
-from foidata.readers.detect import sniff
-from foidata.regroup import RunBodies, prepare_responses
 from foidata.schemas import TABLES, ErrorRecord
-from foidata.sources import Item, Source, configured_urls
+from foidata.schemas.limits import MAX_ATTACHMENTS_PER_PAGE
+from foidata.schemas.versions import EXTRACTOR_VERSION
 
 RAW_DIR = "raw"
 DEFAULT_ITEMS_PER_BATCH = 50

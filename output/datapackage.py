@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
-from foidata import __version__
 from foidata.schemas import SCHEMA_VERSION, TABLES, arrow_schema
+from foidata.schemas.versions import __version__
 
 DATAPACKAGE = "datapackage.json"
 Format = Literal["parquet", "csv"]

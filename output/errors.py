@@ -1,7 +1,9 @@
 """Errors about datasets on disk; their messages name the directory or file at fault."""
 
+from foidata.schemas.errors import FoidataError
 
-class DatasetError(Exception):
+
+class DatasetError(FoidataError):
     """A dataset that cannot be read or written as asked. The message names the directory at fault."""
 
 

@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from foidata.bodies import register_table
+from foidata.extractors.bodies import register_table
 from foidata.output.dataset import Manifest, current_version, read_manifest, repair_hint
 from foidata.output.errors import DamagedDataset, DatasetError, DatasetNotFound
 from foidata.output.storage import Location, location

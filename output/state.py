@@ -17,14 +17,23 @@ import posixpath
 import re
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from foidata.fetch import Validators
 from foidata.output.storage import is_remote, location
 
 STATE_DIR = "state"
 STATE_FORMAT = 1
 
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the last fetch of a URL returned, for a conditional GET and to find its bytes in the raw cache."""
+
+    etag: str | None
+    last_modified: str | None
+    sha256: str
 
 def state_path(out_dir: str | os.PathLike[str], name: str) -> Path:
     return Path(out_dir) / STATE_DIR / _file_name(name)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import pyarrow as pa
 from pydantic import BaseModel
 
-from foidata.schemas.records import SCHEMA_VERSION
+from foidata.schemas.versions import SCHEMA_VERSION
 
 _SCALARS: dict[Any, pa.DataType] = {
     str: pa.string(),

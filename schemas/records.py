@@ -8,9 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Bump the minor version for added columns, the major version for renamed, removed or retyped ones.
-SCHEMA_VERSION = "1.5.0"  # 1.5: exemptions.law also holds FOISA and EIRS
-
 Outcome = Literal["full_disclosure", "part_disclosure", "refused", "not_held", "ncnd", "advice_only"]
 OUTCOMES: tuple[str, ...] = Outcome.__args__  # type: ignore[attr-defined]
 DateRole = Literal["request", "response", "published"]

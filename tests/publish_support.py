@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from foidata.cli import sample_texts
+from foidata.cli.ingest import sample_texts
 from foidata.flows import run_ingest
 
 

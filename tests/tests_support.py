@@ -11,9 +11,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
-from foidata.evaluate import facts_to_label
 from foidata.extractors.facts import ResponseFacts
 from foidata.extractors.periods import normalise_period
+from foidata.flows.evaluate import facts_to_label
 
 T = TypeVar("T")
 

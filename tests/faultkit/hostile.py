@@ -41,12 +41,12 @@ from typing import Any
 
 import docx
 
-from foidata.fetch import FetchSettings
+from foidata.flows.fetch import FetchSettings
 from foidata.flows.ingest import run_ingest
 from foidata.flows.scrape import ScrapeOptions, run_scrape
+from foidata.flows.sources import UrlListSource
 from foidata.output import has_dataset, read_table
 from foidata.schemas import TABLES
-from foidata.sources import UrlListSource
 
 MiB = 1024**2
 # Quick but otherwise default settings: the per-host rate is the only change from what a user gets.

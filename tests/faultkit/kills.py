@@ -18,7 +18,7 @@ Where the kill landed is read from the dataset folder afterwards (`landed`): not
 staged, the new version being written, renamed but not current, or committed. A random moment of a `python` run is
 counted from when the child has imported foidata (it says so on stdout), so kills spread over the work rather
 than the imports; a `cli` run has no such signal and is timed from its start. Random moments rarely hit the
-commit, which takes milliseconds; `FOIDATA_FAULT_KILL_AT` (see foidata/output/dataset.py) kills the
+commit, which takes milliseconds; `FOIDATA_FAULT_KILL_AT` (see output/dataset/tables.py) kills the
 process at the commit's named steps instead.
 """
 

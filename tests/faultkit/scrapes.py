@@ -23,10 +23,10 @@ from pathlib import Path
 
 from faultkit.compare import RUN_COLUMNS, differences, invariants, sources
 from faultkit.server import REQUEST_FAULTS, ROBOTS_PATH, Fault, FaultServer, ForceSite, page_key
-from foidata.fetch import FetchSettings
+from foidata.flows.fetch import FetchSettings
 from foidata.flows.scrape import ScrapeOptions, ScrapeSummary, run_scrape
+from foidata.flows.sources import PoliceSource
 from foidata.output import open_dataset
-from foidata.sources import PoliceSource
 
 # Quick to retry, so a scenario takes seconds. A lasting stall costs (1 + retries) x timeout; four requests
 # at a time let the others go on meanwhile. The timeout stays well above what a busy machine can add to a

@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from sites.police_site import FixtureItem, build_site, make_items
 
-from foidata.sources.police import LISTING_PATH, LISTING_QUERY
+from foidata.flows.sources.police import LISTING_PATH, LISTING_QUERY
 
 FaultKind = Literal[
     "drop_before_headers", "drop_after_headers", "truncated", "stall", "stall_body", "status", "content_type",

@@ -17,13 +17,13 @@ from sites import FixtureSite, serve
 from werkzeug import Response
 
 from foidata.cli import cli
-from foidata.document import Document, Link
-from foidata.fetch import Fetcher, FetchError, FetchSettings, RawCache
-from foidata.fetch.client import decode_bounded
+from foidata.extractors.document import Document, Link
 from foidata.flows import scrape as scrape_module
+from foidata.flows.fetch import Fetcher, FetchError, FetchSettings, RawCache
+from foidata.flows.fetch.client import decode_bounded
 from foidata.flows.scrape import ScrapeOptions, run_scrape
+from foidata.flows.sources import Item, UrlListSource
 from foidata.output import read_table
-from foidata.sources import Item, UrlListSource
 
 QUICK = FetchSettings(rate_per_host=100.0, backoff=0.05, timeout=2.0, retries=0)
 PAGE = b"<html><body><p>FOI 123: the cost was \xc2\xa35,000.</p></body></html>"

@@ -23,11 +23,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from foidata.fetch import Fetcher, FetchError, FetchSettings, RefusedURL, UrlGuard, hosts_of, is_public
-from foidata.fetch.guard import host_key
-from foidata.readers import ReadError, pdf_streams, read_bytes
-from foidata.readers.html import nesting_depth
-from foidata.readers.text import decode_bytes, decode_mixed
+from foidata.extractors.readers import ReadError, pdf_streams, read_bytes
+from foidata.extractors.readers.html import nesting_depth
+from foidata.extractors.readers.text import decode_bytes, decode_mixed
+from foidata.flows.fetch import Fetcher, FetchError, FetchSettings, RefusedURL, UrlGuard, hosts_of, is_public
+from foidata.flows.fetch.guard import host_key
 
 CASES = [case.name for case in cases()]
 

@@ -12,7 +12,7 @@ import pytest
 
 from foidata.flows import run_ingest
 from foidata.flows.ingest import Batch, Candidate, plan_ingest, process_batch
-from foidata.localfiles import RefusedInput, open_regular, printable_path
+from foidata.flows.localfiles import RefusedInput, open_regular, printable_path
 from foidata.output import read_table
 
 SECRET = "FOIDATA_SECRET_TOKEN=hunter2 outside the inputs"

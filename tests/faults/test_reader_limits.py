@@ -11,12 +11,12 @@ from pathlib import Path
 import docx
 import pytest
 
+from foidata.extractors.readers import ReadError, read_bytes, tabular
+from foidata.extractors.readers import html as html_reader
+from foidata.extractors.readers.tabular import CELLS_CAP_NOTE
 from foidata.flows import ingest as ingest_module
 from foidata.flows import run_ingest
 from foidata.output.staging import STAGING
-from foidata.readers import ReadError, read_bytes, tabular
-from foidata.readers import html as html_reader
-from foidata.readers.tabular import CELLS_CAP_NOTE
 
 
 def _html_table(rows: int, cells: str) -> bytes:

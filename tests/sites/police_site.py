@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from fpdf import FPDF
 
-from foidata.sources.police import DATE_FROM_PARAM, LISTING_PATH, LISTING_QUERY
+from foidata.flows.sources.police import DATE_FROM_PARAM, LISTING_PATH, LISTING_QUERY
 from sites.server import FixtureSite
 
 FORCE_SITE = "essex-police"

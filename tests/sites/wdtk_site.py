@@ -1,6 +1,6 @@
 """A fixture Alaveteli site (WhatDoTheyKnow) with one body, Essex Police, and 20 invented requests.
 
-It serves what the real software serves for a body (see sources/wdtk.py for where each shape was read in
+It serves what the real software serves for a body (see flows/sources/wdtk.py for where each shape was read in
 mysociety/alaveteli): the JSON feed of the body's events (`/feed/body/essex_police.json`, 25 events a page,
 `?page=N`, newest first, `[]` past the end), the body's page (`/body/essex_police`, requests listed in
 `div.request_listing`, will_paginate links), the body's JSON, each request's thread page and JSON, and the
