@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
+from dataclasses import dataclass, field
 
 REQUEST_HEADING = re.compile(
     r"^[ \t]*(?:requests?|your\s+request|the\s+request|request\s+details|details\s+of\s+(?:the\s+)?request"
@@ -154,4 +156,110 @@ def sentence_around(text: str, pos: int, reach: int = 400) -> tuple[int, int]:
     i = bisect.bisect_left(stops, pos)
     if i < len(stops) and _stop_before(text, stops[i], end):
         end = stops[i]
+    return start, end
+
+
+# ---- lines and the sentence a figure is read in (money) ------------------------------------------------------
+
+
+
+@dataclass
+class Line:
+    """One line of a text: its offsets and characters, and whether it reads as prose or as a table row."""
+
+    start: int
+    end: int
+    text: str
+    _prose: bool | None = field(default=None, repr=False, compare=False)
+    # Memoised by _table_head: (header row above, where the table above ends) for a figure on this line.
+    _head: tuple[int | None, int] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip(" \t|•-–*")
+
+    def is_blank(self) -> bool:
+        return not self.stripped
+
+    def is_prose(self) -> bool:
+        # Memoised: every figure on a line asks, and a line of thousands of figures must not be read each time.
+        if self._prose is None:
+            words = self.stripped.split()
+            self._prose = len(words) >= 8 and "|" not in self.text and not re.search(r"\S {3,}\S", self.text)
+        return self._prose
+
+
+def text_lines(text: str) -> list[Line]:
+    """The text's lines with their offsets; joined with newlines they are the text again."""
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        out.append(Line(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+def line_index(lines: list[Line], pos: int) -> int:
+    """The index of the line of `lines` (from text_lines) that holds offset `pos`."""
+    lo, hi = 0, len(lines) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if lines[mid].start <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+_SENTENCE_STOP = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
+
+
+def _is_break(text: str, stop: re.Match[str]) -> bool:
+    """A blank line ends a sentence unless it splits a hard-wrapped paragraph (a long line, no full stop)."""
+    if not stop.group(0).startswith("\n"):
+        return True
+    end = trimmed_end(text, stop.start())
+    last_line = text[text.rfind("\n", 0, end) + 1 : end]
+    return len(last_line.split()) < 6 or last_line.endswith((".", "!", "?", ":", ";", "|"))
+
+
+def pipe_cells(line: Line) -> list[tuple[int, int]]:
+    """Absolute offsets of the cells of a pipe-delimited row ("a | b | c" or "| a | b |")."""
+    bounds = [line.start - 1, *(line.start + i for i, ch in enumerate(line.text) if ch == "|"), line.end]
+    return [(a + 1, b) for a, b in itertools.pairwise(bounds)]
+
+
+def cell_texts(line: Line) -> list[str]:
+    """The text of each cell of a pipe-delimited row, as pipe_cells bounds them."""
+    return [line.text[a - line.start : b - line.start] for a, b in pipe_cells(line)]
+
+
+SENTENCE_REACH = 400
+
+
+def _continues_sentence(text: str, line: Line) -> bool:
+    """A short line that carries on a wrapped sentence from the line above (PDF text)."""
+    end = line.start
+    while end > 0 and text[end - 1] == "\n":
+        end -= 1
+    previous = Line(0, 0, text[text.rfind("\n", 0, end) + 1 : end])  # no copy of all the text above
+    return previous.is_prose() and not previous.text.rstrip().endswith((".", "!", "?", ":", ";", "|"))
+
+
+def figure_sentence(text: str, pos: int, line: Line) -> tuple[int, int]:
+    """The unit a figure is read in: its line when the line is a short cell, else its sentence.
+
+    Either reaches at most SENTENCE_REACH characters each side of the figure: text without a stop for
+    longer is no sentence (a run of cells, a page of figures), and an unbounded one makes every figure's
+    searches read the whole line: quadratic on a line of thousands of figures."""
+    near = line.text[max(0, pos - line.start - SENTENCE_REACH) : pos - line.start + SENTENCE_REACH]
+    if not line.is_prose() and not re.search(r"[.!?]\s", near) and not _continues_sentence(text, line):
+        return max(line.start, pos - SENTENCE_REACH), min(line.end, pos + SENTENCE_REACH)
+    window = max(0, pos - SENTENCE_REACH)
+    stops = [m.end() for m in _SENTENCE_STOP.finditer(text, window, pos) if _is_break(text, m)]
+    start = stops[-1] if stops else (max(line.start, window) if window else 0)
+    end = reach = min(len(text), pos + SENTENCE_REACH)
+    for m in _SENTENCE_STOP.finditer(text, pos, reach):
+        if _is_break(text, m):
+            end = m.start()
+            break
     return start, end

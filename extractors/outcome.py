@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from foidata.extractors.facts import Exemption, Money
 from foidata.extractors.layout import RESPONSE_HEADING, request_span, sentence_around
+from foidata.extractors.questions import ANSWER_LINE
 
 _LABEL = r"^[ \t|]*(?:(?:outcome|decision|result|response\s+type|status|request\s+status)[ \t]*[:\-–|][ \t]*)?"
 EXPLICIT = tuple(
@@ -350,10 +351,6 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
 
 
 _COST = re.compile(r"exceed(?:s|ed)?\s+the\s+(?:appropriate|cost)\s+limit|cost\s+limit", re.I)
-_ANSWER_MARKER = re.compile(
-    r"^[ \t]*(?:[-•*][ \t]*)?(?:(?:Q(?:uestion)?|Answer|Response)[ \t]*\d{1,2}[a-z]?\b|\(?\d{1,2}[.)](?=\s))",
-    re.I | re.M,
-)
 _NEGATIVE = re.compile(r"\b(?:not|no|none|nil|never|nothing)\b", re.I)
 _MAX_ANSWER = 1500
 
@@ -365,7 +362,7 @@ def _answer_kind(answer: str, cites_exemption: bool) -> str | None:
         return "withheld"
     if NOT_HELD.search(answer) or UNAVAILABLE.search(answer):
         return "not_held"
-    body = _ANSWER_MARKER.sub("", answer, count=1)
+    body = ANSWER_LINE.sub("", answer, count=1)
     if re.search(r"\d", body) or (len(body.split()) >= 3 and not _NEGATIVE.search(body)):
         return "answered"
     return None
@@ -377,7 +374,7 @@ def per_answer_outcome(text: str, exemptions: list[Exemption]) -> str | None:
     if not request:
         return None
     response_text = text[request[1] :]
-    marks = list(_ANSWER_MARKER.finditer(response_text))
+    marks = list(ANSWER_LINE.finditer(response_text))
     numbers = [int(re.sub(r"\D", "", m.group(0))) for m in marks]
     if len(marks) < 2 or numbers != list(range(1, len(marks) + 1)):
         return None  # answers are numbered 1, 2, 3 ...; anything else is a quoted statute or a list of documents

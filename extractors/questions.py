@@ -53,3 +53,34 @@ def count_questions(text: str) -> int:
             return len(lettered)
     # Outside a marked request, bare "1." items may list documents released, so only "Q1"-style markers count.
     return len(_numbers(text, 0, len(text), marked_only=request is not None))
+
+
+# ---- where each question is printed, and the number an answer line carries (money, outcome) -----------
+
+
+# The start of an answer in a response, "1.", "Q2", "Answer 3" (outcome reads each answer on its own). Narrower
+# than LINE_MARKER: no "Request"/"Part" words and no "1 -" dashes, which in a response start other things.
+ANSWER_LINE = re.compile(
+    r"^[ \t]*(?:[-•*][ \t]*)?(?:(?:Q(?:uestion)?|Answer|Response)[ \t]*\d{1,2}[a-z]?\b|\(?\d{1,2}[.)](?=\s))",
+    re.I | re.M,
+)
+ANSWER_MARK = re.compile(r"^\s*(?:Q(?:uestion)?\s*|Answer\s*|Response\s*)?(?P<n>\d{1,2})[a-z]?\b[.):]?", re.I)
+
+
+def answer_number(line: str) -> int | None:
+    m = ANSWER_MARK.match(line)
+    return int(m.group("n")) if m else None
+
+
+def question_spans(text: str) -> dict[int, tuple[int, int]]:
+    """Where each numbered question is first printed: number -> (start, end of its line)."""
+    spans: dict[int, tuple[int, int]] = {}
+    for m in re.finditer(
+        r"^[ \t]*(?:Q(?:uestion)?[ \t]*)?(?P<n>\d{1,2})[.):][^\n]*\?[^\n]*$|"
+        r"^[ \t]*Q(?:uestion)?[ \t]*(?P<n2>\d{1,2})\b[^\n]*$",
+        text,
+        re.M | re.I,
+    ):
+        n = int(m.group("n") or m.group("n2"))
+        spans.setdefault(n, (m.start(), m.end()))
+    return spans

@@ -34,7 +34,8 @@ import foidata.extractors as extractors_package
 import foidata.extractors.dates as date_rules
 import foidata.extractors.layout as layout
 import foidata.extractors.metadata as metadata_rules
-import foidata.extractors.money as money_rules
+import foidata.extractors.money as money_package
+import foidata.extractors.money.amounts as money_rules
 import foidata.extractors.outcome as outcome_module
 from foidata.extractors import extract_response
 from foidata.extractors.dates import assign_roles, find_dates, parse_date
@@ -52,12 +53,23 @@ from foidata.extractors.enrich import money_columns, request_text, resolve_docum
 from foidata.extractors.exemptions import find_exemptions, laws_of, split_provisions
 from foidata.extractors.facts import Exemption, FoundDate, Money, Reference, ResponseFacts
 from foidata.extractors.fiscal import fy_label, fy_of_month, parse_period, phrase_financial_year
-from foidata.extractors.layout import header_cell_at, header_cells, request_span, sentence_around, trimmed_end
+from foidata.extractors.layout import (
+    cell_texts,
+    figure_sentence,
+    header_cell_at,
+    header_cells,
+    line_index,
+    pipe_cells,
+    request_span,
+    sentence_around,
+    text_lines,
+    trimmed_end,
+)
 from foidata.extractors.metadata import FILE_TYPES, find_attachments, find_body, find_keywords, find_title
-from foidata.extractors.money import find_amounts, find_money, folded, parse_money, parse_number, question_spans
+from foidata.extractors.money import find_amounts, find_money, folded, parse_money, parse_number
 from foidata.extractors.outcome import classify_outcome, decide_outcome, outcome_signals, per_answer_outcome
 from foidata.extractors.periods import financial_year, find_periods, normalise_period
-from foidata.extractors.questions import MAX_QUESTIONS, count_questions
+from foidata.extractors.questions import MAX_QUESTIONS, answer_number, count_questions, question_spans
 from foidata.extractors.readers import read_bytes, read_path
 from foidata.extractors.readers.errors import ReadError
 from foidata.extractors.references import find_references
@@ -977,6 +989,24 @@ def test_enrichment_stays_within_its_document(text: str) -> None:
         assert row["fy_start"] is None or 1900 <= row["fy_start"] <= 2200
 
 
+@fuzz(100)
+@given(foi_texts(), st.data())
+def test_lines_and_the_sentence_a_figure_is_read_in(text: str, data: st.DataObject) -> None:
+    """Lines tile the text; the line found for an offset holds it; a figure's sentence and cells stay in the text."""
+    lines = text_lines(text)
+    assert "\n".join(line.text for line in lines) == text
+    pos = data.draw(st.integers(0, max(0, len(text) - 1)))
+    line = lines[line_index(lines, pos)]
+    assert line.start <= pos <= line.end
+    start, end = figure_sentence(text, pos, line)
+    assert 0 <= start <= max(pos, start) and end <= len(text)
+    cells = pipe_cells(line)
+    assert all(line.start <= a <= b <= line.end for a, b in cells)
+    assert len(cell_texts(line)) == len(cells)
+    number = answer_number(line.text)
+    assert number is None or 0 <= number <= 99
+
+
 @pytest.mark.parametrize("line", ["a", "1", "£1,", " ", "|", "x ", "Section 1(", "0/", "1.1.", "£1 ", "Q1 "])
 def test_long_lines_stay_linear(line: str) -> None:
     """One pathological line must not make a regex backtrack for minutes: 30,000 characters in seconds."""
@@ -989,13 +1019,16 @@ def test_every_public_extractor_is_fuzzed() -> None:
     """A new public function in extractors/ must be fuzzed here too: its name must appear in this file."""
     source = Path(__file__).read_text(encoding="utf-8")
     missing = []
-    for info in pkgutil.iter_modules(extractors_package.__path__):
-        module = importlib.import_module(f"foidata.extractors.{info.name}")
+    names = [f"foidata.extractors.{info.name}" for info in pkgutil.iter_modules(extractors_package.__path__)]
+    names += [f"foidata.extractors.money.{info.name}" for info in pkgutil.iter_modules(money_package.__path__)]
+    for module_name in names:
+        module = importlib.import_module(module_name)
+        info_name = module_name.removeprefix("foidata.extractors.")
         for name, value in vars(module).items():
             if name.startswith("_") or not inspect.isfunction(value) or value.__module__ != module.__name__:
                 continue
             if not re.search(rf"\b{name}\(", source):
-                missing.append(f"{info.name}.{name}")
+                missing.append(f"{info_name}.{name}")
     assert not missing, f"not fuzzed: {missing}"
 
 

@@ -1,5 +1,5 @@
 """A figure in a pipe table takes its column's period from the table's header row. The header is found once
-per table and shared by its rows (money._table_head); these tests pin what each figure gets."""
+per table and shared by its rows (extractors/money/periods.py, _table_head); these tests pin what each figure gets."""
 
 from __future__ import annotations
 
