@@ -35,6 +35,8 @@ MIN_EDGE_LENGTH = 3.0
 
 # pdfium's code for a hyphen that ends a line (pdfminer gives it as "-").
 SOFT_HYPHEN_CODE = 2
+# What pdfium's generated characters can be (CPDF_TextPage adds spaces and \r\n line ends, nothing else).
+GENERATED_CODES = frozenset({0x20, 0x0D, 0x0A})
 
 Point = tuple[float, float]
 Cell = tuple[float, float, float, float]  # x0, top, x1, bottom in user space (y upwards: top > bottom)
@@ -143,17 +145,25 @@ def _chars(textpage: pdfium.PdfTextPage) -> list[Char]:
     pdfium's generated spaces and line ends are left out."""
     chars: list[Char] = []
     rect = pdfium_c.FS_RECTF()
-    for index in range(textpage.count_chars()):
-        if pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
+    # A dense table page has 10,000 characters or more and each pdfium call costs about a microsecond of
+    # ctypes: the raw handle and the functions are looked up once, and only a space or line end (the only
+    # characters pdfium generates) is asked whether it was generated.
+    handle = textpage.raw
+    is_generated = pdfium_c.FPDFText_IsGenerated
+    unicode_of = pdfium_c.FPDFText_GetUnicode
+    loose_box = pdfium_c.FPDFText_GetLooseCharBox
+    for index in range(pdfium_c.FPDFText_CountChars(handle)):
+        code = unicode_of(handle, index)
+        if not code or (code in GENERATED_CODES and is_generated(handle, index) == 1):
             continue
-        code = pdfium_c.FPDFText_GetUnicode(textpage, index)
-        if not code or not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect):
+        if not loose_box(handle, index, rect):
             continue
         try:
             text = "-" if code == SOFT_HYPHEN_CODE else chr(code)
         except ValueError:
             continue
-        x0, x1 = min(rect.left, rect.right), max(rect.left, rect.right)
+        left, right = rect.left, rect.right
+        x0, x1 = (left, right) if left <= right else (right, left)
         chars.append((x0, x1, (x0 + x1) / 2, (rect.top + rect.bottom) / 2, text))
     return chars
 
