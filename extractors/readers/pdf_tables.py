@@ -15,6 +15,7 @@ redaction boxes, and drawings with more rules than MAX_RULES.
 from __future__ import annotations
 
 import bisect
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -35,6 +36,8 @@ MIN_EDGE_LENGTH = 3.0
 
 # pdfium's code for a hyphen that ends a line (pdfminer gives it as "-").
 SOFT_HYPHEN_CODE = 2
+# What pdfium's generated characters can be (CPDF_TextPage adds spaces and \r\n line ends, nothing else).
+GENERATED_CODES = frozenset({0x20, 0x0D, 0x0A})
 
 Point = tuple[float, float]
 Cell = tuple[float, float, float, float]  # x0, top, x1, bottom in user space (y upwards: top > bottom)
@@ -52,10 +55,10 @@ def page_tables(textpage: pdfium.PdfTextPage, scan: PageScan, number: int) -> li
     cells = _cells(scan)
     if not cells:
         return []
-    chars = _chars(textpage)
+    chars = _ByCentre(_chars(textpage))
     tables: list[Table] = []
     for group in _group(cells):
-        rows = tuple(row for row in _fill(group, chars) if any(row))
+        rows = tuple(row for row in _fill(group, chars.within(group)) if any(row))
         if rows:
             tables.append(Table(rows=rows, page=number))
     return tables
@@ -73,8 +76,16 @@ def _cells(scan: PageScan) -> list[Cell]:
     # Crossing point -> the rules through it, as pdfplumber's edges_to_intersections.
     through_v: dict[Point, set[int]] = defaultdict(set)
     through_h: dict[Point, set[int]] = defaultdict(set)
+    # Horizontal rules by height: each vertical rule looks only at those within its own span, not at all of
+    # them (a full-page grid has hundreds of each).
+    by_height = sorted((hi for hi, rule in enumerate(horizontal) if math.isfinite(rule[0])),
+                       key=lambda hi: horizontal[hi][0])
+    heights = [horizontal[hi][0] for hi in by_height]
     for vi, (x, y0, y1) in enumerate(vertical):
-        for hi, (y, x0, x1) in enumerate(horizontal):
+        start = bisect.bisect_left(heights, y0 - RULE_TOLERANCE)
+        end = bisect.bisect_right(heights, y1 + RULE_TOLERANCE)
+        for hi in by_height[start:end]:
+            y, x0, x1 = horizontal[hi]
             if (x0 - RULE_TOLERANCE <= x <= x1 + RULE_TOLERANCE
                     and y0 - RULE_TOLERANCE <= y <= y1 + RULE_TOLERANCE):
                 through_v[x, y].add(vi)
@@ -86,19 +97,22 @@ def _cells(scan: PageScan) -> list[Cell]:
     for point in points:
         by_x[point[0]].append(point)
         by_y[point[1]].append(point)
+    # Where each point sits in its column (top down) and its row (left to right): the points below it and
+    # right of it are those after it, nearest first.
+    in_column = {point: index for column in by_x.values() for index, point in enumerate(column)}
+    in_row = {point: index for row in by_y.values() for index, point in enumerate(row)}
     cells: list[Cell] = []
     for point in points:
-        cell = _smallest_cell(point, by_x, by_y, through_v, through_h)
+        below, right = by_x[point[0]][in_column[point] + 1:], by_y[point[1]][in_row[point] + 1:]
+        cell = _smallest_cell(point, below, right, through_v, through_h)
         if cell is not None:
             cells.append(cell)
     return cells
 
 
-def _smallest_cell(point: Point, by_x: dict[float, list[Point]], by_y: dict[float, list[Point]],
+def _smallest_cell(point: Point, below: list[Point], right: list[Point],
                    through_v: dict[Point, set[int]], through_h: dict[Point, set[int]]) -> Cell | None:
     x, y = point
-    below = [p for p in by_x[x] if p[1] < y]  # in order: nearest first
-    right = [p for p in by_y[y] if p[0] > x]
     for low in below:
         if not through_v[point] & through_v[low]:
             continue
@@ -143,19 +157,45 @@ def _chars(textpage: pdfium.PdfTextPage) -> list[Char]:
     pdfium's generated spaces and line ends are left out."""
     chars: list[Char] = []
     rect = pdfium_c.FS_RECTF()
-    for index in range(textpage.count_chars()):
-        if pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
+    # A dense table page has 10,000 characters or more and each pdfium call costs about a microsecond of
+    # ctypes: the raw handle and the functions are looked up once, and only a space or line end (the only
+    # characters pdfium generates) is asked whether it was generated.
+    handle = textpage.raw
+    is_generated = pdfium_c.FPDFText_IsGenerated
+    unicode_of = pdfium_c.FPDFText_GetUnicode
+    loose_box = pdfium_c.FPDFText_GetLooseCharBox
+    for index in range(pdfium_c.FPDFText_CountChars(handle)):
+        code = unicode_of(handle, index)
+        if not code or (code in GENERATED_CODES and is_generated(handle, index) == 1):
             continue
-        code = pdfium_c.FPDFText_GetUnicode(textpage, index)
-        if not code or not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect):
+        if not loose_box(handle, index, rect):
             continue
         try:
             text = "-" if code == SOFT_HYPHEN_CODE else chr(code)
         except ValueError:
             continue
-        x0, x1 = min(rect.left, rect.right), max(rect.left, rect.right)
+        left, right = rect.left, rect.right
+        x0, x1 = (left, right) if left <= right else (right, left)
         chars.append((x0, x1, (x0 + x1) / 2, (rect.top + rect.bottom) / 2, text))
     return chars
+
+
+class _ByCentre:
+    """A page's characters ordered by centre x, so that each table takes only those in its own columns: a
+    259-page budget PDF has several tables a page, and each looked at every character of its page."""
+
+    def __init__(self, chars: list[Char]) -> None:
+        self.chars = chars
+        # A character with no finite centre lands in no cell, and would spoil the order.
+        self.order = sorted((i for i, char in enumerate(chars) if math.isfinite(char[2])), key=lambda i: chars[i][2])
+        self.centres = [chars[i][2] for i in self.order]
+
+    def within(self, cells: list[Cell]) -> list[Char]:
+        """The characters whose centre is in the cells' span across (x0 <= x < x1), in page order: the
+        order `_text` keeps for characters on the same spot."""
+        start = bisect.bisect_left(self.centres, min(cell[0] for cell in cells))
+        end = bisect.bisect_left(self.centres, max(cell[2] for cell in cells))
+        return [self.chars[i] for i in sorted(self.order[start:end])]
 
 
 def _fill(cells: list[Cell], chars: list[Char]) -> list[tuple[str, ...]]:
@@ -178,11 +218,13 @@ def _assign(cells: list[Cell], chars: list[Char]) -> dict[Cell, list[Char]]:
     the table's distinct cell edges."""
     xs = sorted({c[0] for c in cells} | {c[2] for c in cells})
     ys = sorted({c[1] for c in cells} | {c[3] for c in cells})
+    column = {x: i for i, x in enumerate(xs)}
+    row = {y: j for j, y in enumerate(ys)}
     grid: dict[tuple[int, int], Cell] = {}
     for cell in cells:
         x0, top, x1, bottom = cell
-        for i in range(xs.index(x0), xs.index(x1)):
-            for j in range(ys.index(bottom), ys.index(top)):
+        for i in range(column[x0], column[x1]):
+            for j in range(row[bottom], row[top]):
                 grid.setdefault((i, j), cell)
     inside: dict[Cell, list[Char]] = defaultdict(list)
     for char in chars:
