@@ -13,8 +13,8 @@ from fpdf import FPDF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foidata.readers import pdf_tables
-from foidata.readers.pdf_page import RULE_TOLERANCE, PageScan
+from foidata.extractors.readers import pdf_tables
+from foidata.extractors.readers.pdf_page import RULE_TOLERANCE, PageScan
 
 ROWS = (("Year", "Spend on agency staff"), ("2021/22", "£12,030.50"), ("2022/23", "£14,364.52 (est.)"))
 
