@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import io
 import os
-import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -154,33 +153,6 @@ def test_tables_survive_pdfplumber_failing_to_open(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(pdf_reader.pdfplumber, "open", broken)
     doc = read_pdf(_rotated(ruled_pdf()), "table.pdf")
     assert doc.tables == () and "£12,030.50" in doc.text
-
-
-# --- speed ---------------------------------------------------------------------------------------------------------
-
-
-def best_of(runs: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
-def plumber_extract_text(data: bytes) -> None:
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages:
-            page.extract_text()
-            page.close()
-
-
-def test_text_pages_read_at_least_five_times_faster_than_pdfplumber() -> None:
-    prose = [f"{n}. The Trust spent £{n * 1_250:,}.00 on locum cover in month {n} of 2023/24." for n in range(40)]
-    data = text_pdf(*([tuple(prose)] * 30))
-    fast = best_of(3, lambda: read_pdf(data, "long.pdf"))
-    slow = best_of(2, lambda: plumber_extract_text(data))
-    assert slow / fast >= 5, f"read_pdf {fast:.3f} s vs pdfplumber extract_text {slow:.3f} s"
 
 
 # --- the shared corpus -----------------------------------------------------------------------------------------------
