@@ -31,7 +31,7 @@ from foidata.document import sha256_stream
 from foidata.flows import runstate
 from foidata.flows.parallel import pool
 from foidata.flows.settings import DEFAULT_BATCH_SIZE, MAX_AUTO_BATCH_SIZE, TARGET_TASKS
-from foidata.isolation import process_safely
+from foidata.isolation import LimitedParser, process_safely
 from foidata.localfiles import RefusedInput, is_utf8_name, kind_of, open_regular, printable_path, size_of
 from foidata.output import commit, failed_sources, has_dataset, known_documents, open_dataset, verify_current
 from foidata.output.staging import Staging
@@ -190,14 +190,18 @@ def plan_ingest(
     )
 
 
-def process_batch(batch: Batch, progress: Callable[[int], None] | None = None) -> BatchResult:
-    """Run every document of the batch through the pipeline (`progress(1)` after each, when given). Never
-    raises for a bad document."""
+def process_batch(batch: Batch, progress: Callable[[int], None] | None = None,
+                  parser: LimitedParser | None = None) -> BatchResult:
+    """Run every document of the batch through the pipeline (`progress(1)` after each, when given), each under
+    the time and memory limits of foidata.limits (`parser`, by default one child for the batch). Never raises
+    for a bad document."""
     rows: dict[str, list[BaseModel]] = defaultdict(list)
-    for doc in batch.documents:
-        _process_document(doc, batch.run_id, rows)
-        if progress is not None:
-            progress(1)
+    with contextlib.ExitStack() as stack:
+        parser = parser or stack.enter_context(LimitedParser(keep_document=False))
+        for doc in batch.documents:
+            _process_document(doc, batch.run_id, rows, parser)
+            if progress is not None:
+                progress(1)
     if batch.out_dir is None:
         return BatchResult(rows=dict(rows), processed=len(batch.documents))
     # Spill every table but the (few) errors, which the summary needs: memory stays one batch deep.
@@ -206,7 +210,7 @@ def process_batch(batch: Batch, progress: Callable[[int], None] | None = None) -
     return BatchResult(rows={"errors": errors}, processed=len(batch.documents), staged=staged)
 
 
-def _process_document(doc: Candidate, run_id: str, rows: dict[str, list[BaseModel]]) -> None:
+def _process_document(doc: Candidate, run_id: str, rows: dict[str, list[BaseModel]], parser: LimitedParser) -> None:
     at = dt.datetime.now(dt.UTC)
     try:
         data = _read_candidate(doc)
@@ -220,7 +224,7 @@ def _process_document(doc: Candidate, run_id: str, rows: dict[str, list[BaseMode
         reason = f"cannot read {doc.path}: {_why(exc)}"
         rows["errors"].append(error_row(doc.source, None, "read", "unreadable", reason, run_id, at))
         return
-    processed = process_safely(doc.source, data, run_id, at)
+    processed = process_safely(doc.source, data, run_id, at, parser=parser)
     for table, table_rows in processed.rows.items():
         rows[table].extend(table_rows)
 
