@@ -34,8 +34,24 @@ def needs_isolation(data: bytes) -> bool:
 Worker = Callable[[str, bytes, str, dt.datetime, Origin | None], Processed]
 
 
-def _default_worker(source: str, data: bytes, run_id: str, at: dt.datetime, origin: Origin | None) -> Processed:
+def default_worker(source: str, data: bytes, run_id: str, at: dt.datetime, origin: Origin | None) -> Processed:
     return process_bytes(source, data, run_id, at, origin=origin)
+
+
+def batch_context() -> Context:
+    """How to start a long-lived child that parses a batch (and may start children of its own)."""
+    return _context()
+
+
+def limit_child(memory_bytes: int) -> None:
+    """In a parsing child: Ctrl-C and the parent's death handled as in every child, the address space capped,
+    and collections tuned as in a pool worker (the child may be a fresh fork server child)."""
+    detach_from_terminal_signals()
+    if sys.platform.startswith("linux"):
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    from foidata.flows.parallel import tune_gc
+
+    tune_gc()
 
 
 def detach_from_terminal_signals() -> None:
@@ -70,7 +86,7 @@ def process_isolated(
     at: dt.datetime | None = None,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     memory_bytes: int = DEFAULT_MEMORY_BYTES,
-    worker: Worker = _default_worker,
+    worker: Worker = default_worker,
     origin: Origin | None = None,
 ) -> Processed:
     """`process_bytes` in a forked child; a timeout, a crash or running out of memory is an error row."""
@@ -150,7 +166,7 @@ class LimitedParser:
         # Read at construction, not bound as defaults, so that a test (or a caller) can lower them.
         self.timeout = limits.DOCUMENT_SECONDS if timeout is None else timeout
         self.memory_bytes = limits.DOCUMENT_MEMORY_BYTES if memory_bytes is None else memory_bytes
-        self.worker = worker or _default_worker
+        self.worker = worker or default_worker
         # Ingest needs only the rows; sending the parsed document and facts back too would double the pickling.
         self.keep_document = keep_document
         self._lock = threading.Lock()
@@ -222,12 +238,7 @@ def _serve(conn: multiprocessing.connection.Connection, worker: Worker, memory_b
            keep_document: bool) -> None:
     """The LimitedParser's child: documents in, Processed out, until the parent closes the pipe. After a
     MemoryError it answers None and exits: what the failed parse left behind is not worth trusting."""
-    detach_from_terminal_signals()
-    if sys.platform.startswith("linux"):
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    from foidata.flows.parallel import tune_gc
-
-    tune_gc()
+    limit_child(memory_bytes)
     while True:
         try:
             source, data, run_id, at, origin = conn.recv()

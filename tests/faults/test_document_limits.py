@@ -33,8 +33,8 @@ def pathological(source: str, data: bytes, run_id: str, at: dt.datetime, origin:
         while True:  # busy, not sleeping: a parse stuck in C does not wake for a signal either
             pass
     if GREEDY_MARK.encode() in data:
-        hoard = [bytearray(64 * 1024**2) for _ in range(1024)]  # 64 GiB, far past any limit set below
-        raise AssertionError(f"allocated {len(hoard)} blocks")
+        hoard = bytearray(64 * 1024**3)  # far past any limit set below, refused at once: no pages to touch
+        raise AssertionError(f"allocated {len(hoard)} bytes")
     if CRASH_MARK.encode() in data:
         os._exit(1)
     return process_bytes(source, data, run_id, at, origin=origin)
@@ -55,8 +55,8 @@ def _address_space_now() -> int:
 
 
 def _small_memory_limit() -> int:
-    """What the forked child already maps, plus 512 MiB for an ordinary parse: RLIMIT_AS counts both."""
-    return _address_space_now() + 512 * 1024**2
+    """What the forked child already maps, plus 256 MiB for an ordinary parse: RLIMIT_AS counts both."""
+    return _address_space_now() + 256 * 1024**2
 
 
 @pytest.fixture
@@ -80,35 +80,41 @@ def _responses(out: Path) -> set[str]:
     return {Path(row["source"]).name for row in read_table(out, "responses").to_pylist()}
 
 
-def _ingest_with(parser: isolation.LimitedParser, corpus: Path, out: Path) -> None:
-    plan = ingest.plan_ingest([str(corpus)], str(out), batch_size=100)
-    ingest.finish_ingest(plan, [ingest.process_batch(batch, parser=parser) for batch in plan.batches])
-
-
 def test_documents_past_the_time_or_memory_limit_are_error_rows_and_the_rest_commit(
     mixed_corpus: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "data"
+    plan = ingest.plan_ingest([str(mixed_corpus)], str(out), batch_size=100)
+    document_limits = ingest.DocumentLimits(seconds=0.5, memory_bytes=_small_memory_limit(), worker=pathological)
+    done: list[int] = []
     started = time.monotonic()
-    with isolation.LimitedParser(timeout=0.5, memory_bytes=_small_memory_limit(), worker=pathological,
-                                 keep_document=False) as parser:
-        _ingest_with(parser, mixed_corpus, out)
-        restarts = parser.restarts
+    results = [ingest.process_batch(batch, done.append, document_limits) for batch in plan.batches]
     assert time.monotonic() - started < 10  # one 0.5 s clock and a few forks, not a hang
+    ingest.finish_ingest(plan, results)
     assert _errors_by_file(out) == {
         "b-slow.txt": "timeout", "c-greedy.html": "resource_limit", "d-crash.txt": "resource_limit",
     }
-    assert _responses(out) == {"a-letter.txt", "e-reply.txt"}  # read after each failure, by a fresh child
-    assert restarts == 3
+    assert _responses(out) == {"a-letter.txt", "e-reply.txt"}  # before and after each failure
+    assert sum(done) == 5  # each document reported once, though the batch was redone after the crash
+
+
+def test_a_batch_kept_in_memory_keeps_the_rows_around_a_failure(mixed_corpus: Path) -> None:
+    plan = ingest.plan_ingest([str(mixed_corpus)], str(mixed_corpus.parent / "data"), batch_size=100)
+    (batch,) = plan.batches
+    in_memory = ingest.Batch(batch.run_id, batch.documents, out_dir=None)
+    result = ingest.process_batch(in_memory, None, ingest.DocumentLimits(0.5, _small_memory_limit(), pathological))
+    assert result.processed == 5
+    assert {Path(r.source).name for r in result.rows["responses"]} == {"a-letter.txt", "e-reply.txt"}
+    assert len(result.rows["errors"]) == 3
 
 
 def test_the_reason_states_the_limit(tmp_path: Path) -> None:
-    with isolation.LimitedParser(timeout=0.3, memory_bytes=_small_memory_limit(), worker=pathological) as parser:
+    with isolation.LimitedParser(timeout=1.0, memory_bytes=_small_memory_limit(), worker=pathological) as parser:
         slow = parser.process("slow.txt", SLOW_MARK.encode(), "run")
         greedy = parser.process("greedy.txt", GREEDY_MARK.encode(), "run")
         fine = parser.process("fine.txt", LETTER.encode(), "run")
     (slow_error,) = slow.rows["errors"]
-    assert slow_error.reason == "parsing took longer than 0.3 s and was stopped"  # type: ignore[attr-defined]
+    assert slow_error.reason == "parsing took longer than 1 s and was stopped"  # type: ignore[attr-defined]
     (greedy_error,) = greedy.rows["errors"]
     assert "MiB of memory" in greedy_error.reason  # type: ignore[attr-defined]
     assert not fine.failed and fine.facts is not None  # keep_document: the scrape needs the parsed page
@@ -119,10 +125,11 @@ def test_a_plain_ingest_puts_small_documents_under_the_limits(
 ) -> None:
     # The default path, as `foidata ingest` runs it: the limits come from foidata.limits, the parse from the
     # default worker. Before, text and HTML under 2 MiB went straight to process_bytes in the run's process.
+    # The greedy document stays out: the default 4 GiB limit would let it take 4 GiB first.
     for name in ("c-greedy.html", "d-crash.txt"):
         (mixed_corpus / name).unlink()
     monkeypatch.setattr(limits, "DOCUMENT_SECONDS", 0.5)
-    monkeypatch.setattr(isolation, "_default_worker", pathological)
+    monkeypatch.setattr(isolation, "default_worker", pathological)
     out = tmp_path / "data"
     summary = run_ingest([str(mixed_corpus)], str(out), workers=1)
     assert summary.failed == 1
