@@ -258,13 +258,14 @@ def _run_child(batch: Batch, positions: list[int], document_limits: DocumentLimi
     send.close()
     outcome = _ChildOutcome(done=[])
     current = positions[0] if positions else None
-    deadline = time.monotonic() + document_limits.seconds  # the child's start and the first file's read
+    allowed = document_limits.seconds
+    deadline = time.monotonic() + allowed  # the child's start and the first file's read
     try:
         while True:
             if not receive.poll(max(0.0, deadline - time.monotonic())):
                 if current is None:
                     raise RuntimeError(f"staging batch {batch.index} took over {STAGING_SECONDS:g} s")
-                reason = f"parsing took longer than {document_limits.seconds:g} s and was stopped"
+                reason = f"parsing took longer than {allowed:g} s and was stopped"
                 outcome.stuck = (current, "timeout", reason)
                 return outcome
             try:
@@ -276,15 +277,19 @@ def _run_child(batch: Batch, positions: list[int], document_limits: DocumentLimi
                           "the parser crashed")
                 outcome.stuck = (current, "resource_limit", reason)
                 return outcome
-            kind, position, seconds = message if isinstance(message, tuple) else ("result", None, 0.0)
+            kind, position, seconds = message if isinstance(message, tuple) else ("", None, 0.0)
             if kind == "start":
-                current, deadline = position, time.monotonic() + seconds
+                current, allowed = position, seconds
+                deadline = time.monotonic() + allowed
             elif kind == "done":
                 outcome.done.append(position)
                 # The next document's clock starts now (its read counts); after the last, the staging's.
                 left = positions[len(outcome.done):]
                 current = left[0] if left else None
-                deadline = time.monotonic() + (document_limits.seconds if left else STAGING_SECONDS)
+                allowed = document_limits.seconds if left else STAGING_SECONDS
+                deadline = time.monotonic() + allowed
+            elif isinstance(message, _ChildFailed):
+                raise message.error
             else:
                 outcome.result = message
                 return outcome
@@ -300,6 +305,20 @@ def _batch_child(conn: multiprocessing.connection.Connection, batch: Batch, posi
     """In the batch child: each document announced before its parse (with its time allowance) and after it,
     then the rows staged (or sent back, for a batch kept in memory)."""
     isolation.limit_child(document_limits.memory_bytes)
+    try:
+        conn.send(_batch_in_child(conn, batch, positions, document_limits))
+    except Exception as exc:  # a full disk while staging, a bug: the parent raises it, as if it ran there
+        conn.send(_ChildFailed(exc))
+    conn.close()
+
+
+@dataclass(frozen=True)
+class _ChildFailed:
+    error: Exception
+
+
+def _batch_in_child(conn: multiprocessing.connection.Connection, batch: Batch, positions: list[int],
+                    document_limits: DocumentLimits) -> BatchResult:
     rows: dict[str, list[BaseModel]] = defaultdict(list)
     for position in positions:
         doc = batch.documents[position]
@@ -312,13 +331,11 @@ def _batch_child(conn: multiprocessing.connection.Connection, batch: Batch, posi
         _process_document(doc, batch.run_id, rows, started, document_limits)
         conn.send(("done", position, 0.0))
     if batch.out_dir is None:
-        conn.send(BatchResult(rows=dict(rows), processed=len(positions)))
-    else:
-        # Spill every table but the (few) errors, which the summary needs: memory stays one batch deep.
-        errors = rows.pop("errors", [])
-        staged = Staging(batch.out_dir, batch.run_id).write(rows, f"batch-{batch.index:06d}")
-        conn.send(BatchResult(rows={"errors": errors}, processed=len(positions), staged=staged))
-    conn.close()
+        return BatchResult(rows=dict(rows), processed=len(positions))
+    # Spill every table but the (few) errors, which the summary needs: memory stays one batch deep.
+    errors = rows.pop("errors", [])
+    staged = Staging(batch.out_dir, batch.run_id).write(rows, f"batch-{batch.index:06d}")
+    return BatchResult(rows={"errors": errors}, processed=len(positions), staged=staged)
 
 
 def _process_document(doc: Candidate, run_id: str, rows: dict[str, list[BaseModel]],
