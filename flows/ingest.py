@@ -253,7 +253,9 @@ STAGING_SECONDS = 600.0
 def _run_child(batch: Batch, positions: list[int], document_limits: DocumentLimits) -> _ChildOutcome:
     context = isolation.batch_context()
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_batch_child, args=(send, batch, positions, document_limits))
+    # The environment goes along: a fork server's child has the server's, from when it started, and a
+    # run's storage credentials (AWS_*) may have been set since.
+    child = context.Process(target=_batch_child, args=(send, batch, positions, document_limits, dict(os.environ)))
     child.start()
     send.close()
     outcome = _ChildOutcome(done=[])
@@ -301,10 +303,13 @@ def _run_child(batch: Batch, positions: list[int], document_limits: DocumentLimi
 
 
 def _batch_child(conn: multiprocessing.connection.Connection, batch: Batch, positions: list[int],
-                 document_limits: DocumentLimits) -> None:
+                 document_limits: DocumentLimits, environ: dict[str, str]) -> None:
     """In the batch child: each document announced before its parse (with its time allowance) and after it,
     then the rows staged (or sent back, for a batch kept in memory)."""
     isolation.limit_child(document_limits.memory_bytes)
+    if os.environ != environ:
+        os.environ.clear()
+        os.environ.update(environ)
     try:
         conn.send(_batch_in_child(conn, batch, positions, document_limits))
     except Exception as exc:  # a full disk while staging, a bug: the parent raises it, as if it ran there
