@@ -1,6 +1,7 @@
 """Parse every document in a child process with a time and memory limit, so that a pathological file becomes
 an error row instead of hanging or exhausting the run: risky documents (PDFs, zips, large files) each in a
-fresh child, the others one after another in a long-lived child per batch (`LimitedParser`)."""
+fresh child, the others one after another in a long-lived child: an ingest batch's own child
+(foidata.flows.ingest.process_batch), or `LimitedParser` for the scrape and single documents."""
 
 from __future__ import annotations
 
