@@ -250,9 +250,13 @@ page, colspans counted (1,000 rows of twenty colspan-50 cells, 419 KB, were a mi
 0.14 s). Spreadsheets, Word tables and CSV files are read up to
 {const(rd + ".tabular", "MAX_ROWS_PER_SHEET"):,} rows a table and {const(rd + ".tabular", "MAX_CELLS"):,}
 non-empty cells a file; a single row wider than that keeps its first cells (a note marks where reading stopped
-in every case). Text in UTF-32 or UTF-16 without a BOM is recognised. Documents parsed in the run's own
-process (text, HTML, CSV under {size(const(iso, "ISOLATE_OVER_BYTES"))}) have these caps but no clock of their
-own: a per-document time limit for them is not built yet.
+in every case). Text in UTF-32 or UTF-16 without a BOM is recognised. Every other document (text, HTML, CSV
+under {size(const(iso, "ISOLATE_OVER_BYTES"))}) is parsed in one long-lived child process per batch, never in
+the run's own process: {const(lim, "DOCUMENT_SECONDS"):g} s a document and a
+{size(const(lim, "DOCUMENT_MEMORY_BYTES"))} address-space limit; a document past either is an error row
+(`timeout`, `resource_limit`), the child is replaced and the batch goes on. The same holds under every runner
+(worker processes, Prefect's threads, Dask workers, the scrape's threads), because the limit is a child
+process, not a signal: a regular expression or libxml2 stuck in C is stopped too.
 """
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import multiprocessing.connection
 import os
 import secrets
 import stat
@@ -26,10 +27,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from foidata.extractors.document import sha256_stream
+from foidata.extractors.document import sha256_hex, sha256_stream
 from foidata.extractors.readers import DEFAULT_MAX_BYTES
-from foidata.flows import runstate
-from foidata.flows.isolation import process_safely
+from foidata.flows import isolation, runstate
+from foidata.flows.isolation import Worker
 from foidata.flows.localfiles import RefusedInput, is_utf8_name, kind_of, open_regular, printable_path, size_of
 from foidata.flows.parallel import pool
 from foidata.flows.pipeline import error_row
@@ -38,7 +39,7 @@ from foidata.output import commit, failed_sources, has_dataset, known_documents,
 from foidata.output.regroup import RunBodies, prepare_responses
 from foidata.output.staging import Staging
 from foidata.output.storage import is_remote
-from foidata.schemas import TABLES, ErrorRecord
+from foidata.schemas import TABLES, ErrorRecord, limits
 from foidata.schemas.versions import EXTRACTOR_VERSION
 
 
@@ -190,23 +191,160 @@ def plan_ingest(
     )
 
 
-def process_batch(batch: Batch, progress: Callable[[int], None] | None = None) -> BatchResult:
-    """Run every document of the batch through the pipeline (`progress(1)` after each, when given). Never
-    raises for a bad document."""
-    rows: dict[str, list[BaseModel]] = defaultdict(list)
-    for doc in batch.documents:
-        _process_document(doc, batch.run_id, rows)
-        if progress is not None:
+@dataclass(frozen=True)
+class DocumentLimits:
+    """What each document of a batch may take (foidata.schemas.limits by default), and what parses it: `worker`
+    stands in for the pipeline in tests. Documents sent to a fresh child of their own (foidata.flows.isolation:
+    PDFs, zips, large files) keep that child's longer limits."""
+
+    seconds: float = field(default_factory=lambda: limits.DOCUMENT_SECONDS)
+    memory_bytes: int = field(default_factory=lambda: limits.DOCUMENT_MEMORY_BYTES)
+    worker: Worker | None = None
+
+
+def process_batch(batch: Batch, progress: Callable[[int], None] | None = None,
+                  document_limits: DocumentLimits | None = None) -> BatchResult:
+    """Run every document of the batch through the pipeline (`progress(1)` after each, when given), in a child
+    process with an address-space limit and a clock per document. A document past a limit is an errors row
+    (`timeout`, `resource_limit`): the child is killed, and a new one does the batch again without it. Never
+    raises for a bad document.
+
+    One child for the whole batch, which reads, parses and stages it and tells the parent only which document
+    it is on: a child per document, or rows sent back per document, cost 10-20% of the run (a fork, or
+    pickling a document's rows twice, against a few ms of parsing). Redoing the documents before a failure
+    costs a batch's parsing, a few seconds, once per pathological document: rare, and each one has already
+    cost its own time limit. A signal (SIGALRM) in the batch's own process was not enough: Prefect's and
+    Dask's tasks run on threads, where no signal handler can be set, and a regular expression or libxml2
+    stuck in C does not return to Python to see it."""
+    document_limits = document_limits or DocumentLimits()
+    failed: dict[int, ErrorRecord] = {}  # position in the batch -> its error row
+    reported: set[int] = set()
+    while True:
+        outcome = _run_child(batch, [i for i in range(len(batch.documents)) if i not in failed], document_limits)
+        for i in outcome.done:
+            if i not in reported and progress is not None:
+                progress(1)
+            reported.add(i)
+        if outcome.result is not None:
+            outcome.result.rows.setdefault("errors", []).extend(failed[i] for i in sorted(failed))
+            outcome.result.processed = len(batch.documents)
+            return outcome.result
+        assert outcome.stuck is not None  # no result means a document broke the child
+        i, error_type, reason = outcome.stuck
+        doc = batch.documents[i]
+        failed[i] = error_row(doc.source, doc.sha256, "read", error_type, reason, batch.run_id, dt.datetime.now(dt.UTC))
+        if progress is not None and i not in reported:
             progress(1)
+        reported.add(i)
+
+
+@dataclass
+class _ChildOutcome:
+    done: list[int]  # positions in the batch the child finished
+    result: BatchResult | None = None  # when it finished them all
+    stuck: tuple[int, str, str] | None = None  # else the document that broke it: (position, error_type, reason)
+
+
+# Time the batch child has, beyond the documents' own limits, to write its staged rows: a batch of 1,000
+# documents takes about a second; a store that hangs longer is the run's failure, not a document's.
+STAGING_SECONDS = 600.0
+
+
+def _run_child(batch: Batch, positions: list[int], document_limits: DocumentLimits) -> _ChildOutcome:
+    context = isolation.batch_context()
+    receive, send = context.Pipe(duplex=False)
+    # The environment goes along: a fork server's child has the server's, from when it started, and a
+    # run's storage credentials (AWS_*) may have been set since.
+    child = context.Process(target=_batch_child, args=(send, batch, positions, document_limits, dict(os.environ)))
+    child.start()
+    send.close()
+    outcome = _ChildOutcome(done=[])
+    current = positions[0] if positions else None
+    allowed = document_limits.seconds
+    deadline = time.monotonic() + allowed  # the child's start and the first file's read
+    try:
+        while True:
+            if not receive.poll(max(0.0, deadline - time.monotonic())):
+                if current is None:
+                    raise RuntimeError(f"staging batch {batch.index} took over {STAGING_SECONDS:g} s")
+                reason = f"parsing took longer than {allowed:g} s and was stopped"
+                outcome.stuck = (current, "timeout", reason)
+                return outcome
+            try:
+                message = receive.recv()
+            except EOFError:
+                if current is None:
+                    raise RuntimeError(f"the child staging batch {batch.index} died") from None
+                reason = (f"parsing needed more than {document_limits.memory_bytes // 1024**2} MiB of memory or "
+                          "the parser crashed")
+                outcome.stuck = (current, "resource_limit", reason)
+                return outcome
+            kind, position, seconds = message if isinstance(message, tuple) else ("", None, 0.0)
+            if kind == "start":
+                current, allowed = position, seconds
+                deadline = time.monotonic() + allowed
+            elif kind == "done":
+                outcome.done.append(position)
+                # The next document's clock starts now (its read counts); after the last, the staging's.
+                left = positions[len(outcome.done):]
+                current = left[0] if left else None
+                allowed = document_limits.seconds if left else STAGING_SECONDS
+                deadline = time.monotonic() + allowed
+            elif isinstance(message, _ChildFailed):
+                raise message.error
+            else:
+                outcome.result = message
+                return outcome
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+
+
+def _batch_child(conn: multiprocessing.connection.Connection, batch: Batch, positions: list[int],
+                 document_limits: DocumentLimits, environ: dict[str, str]) -> None:
+    """In the batch child: each document announced before its parse (with its time allowance) and after it,
+    then the rows staged (or sent back, for a batch kept in memory)."""
+    isolation.limit_child(document_limits.memory_bytes)
+    if os.environ != environ:
+        os.environ.clear()
+        os.environ.update(environ)
+    try:
+        conn.send(_batch_in_child(conn, batch, positions, document_limits))
+    except Exception as exc:  # a full disk while staging, a bug: the parent raises it, as if it ran there
+        conn.send(_ChildFailed(exc))
+    conn.close()
+
+
+@dataclass(frozen=True)
+class _ChildFailed:
+    error: Exception
+
+
+def _batch_in_child(conn: multiprocessing.connection.Connection, batch: Batch, positions: list[int],
+                    document_limits: DocumentLimits) -> BatchResult:
+    rows: dict[str, list[BaseModel]] = defaultdict(list)
+    for position in positions:
+        doc = batch.documents[position]
+
+        def started(risky: bool, position: int = position) -> None:
+            # A risky document has its own child and clock (isolation); the batch's clock only waits longer.
+            seconds = isolation.DEFAULT_TIMEOUT_SECONDS + 30 if risky else document_limits.seconds
+            conn.send(("start", position, seconds))
+
+        _process_document(doc, batch.run_id, rows, started, document_limits)
+        conn.send(("done", position, 0.0))
     if batch.out_dir is None:
-        return BatchResult(rows=dict(rows), processed=len(batch.documents))
+        return BatchResult(rows=dict(rows), processed=len(positions))
     # Spill every table but the (few) errors, which the summary needs: memory stays one batch deep.
     errors = rows.pop("errors", [])
     staged = Staging(batch.out_dir, batch.run_id).write(rows, f"batch-{batch.index:06d}")
-    return BatchResult(rows={"errors": errors}, processed=len(batch.documents), staged=staged)
+    return BatchResult(rows={"errors": errors}, processed=len(positions), staged=staged)
 
 
-def _process_document(doc: Candidate, run_id: str, rows: dict[str, list[BaseModel]]) -> None:
+def _process_document(doc: Candidate, run_id: str, rows: dict[str, list[BaseModel]],
+                      started: Callable[[bool], None], document_limits: DocumentLimits) -> None:
     at = dt.datetime.now(dt.UTC)
     try:
         data = _read_candidate(doc)
@@ -220,7 +358,17 @@ def _process_document(doc: Candidate, run_id: str, rows: dict[str, list[BaseMode
         reason = f"cannot read {doc.path}: {_why(exc)}"
         rows["errors"].append(error_row(doc.source, None, "read", "unreadable", reason, run_id, at))
         return
-    processed = process_safely(doc.source, data, run_id, at)
+    risky = isolation.needs_isolation(data)
+    started(risky)
+    if risky:
+        processed = isolation.process_isolated(doc.source, data, run_id, at)
+    else:
+        try:
+            processed = (document_limits.worker or isolation.default_worker)(doc.source, data, run_id, at, None)
+        except MemoryError:  # the allocation failed and was freed: the child can go on with the next document
+            reason = f"parsing needed more than {document_limits.memory_bytes // 1024**2} MiB of memory"
+            rows["errors"].append(error_row(doc.source, sha256_hex(data), "read", "resource_limit", reason, run_id, at))
+            return
     for table, table_rows in processed.rows.items():
         rows[table].extend(table_rows)
 

@@ -4,16 +4,11 @@ on one core); threads only wait on them. One pool per process, started on first 
 from __future__ import annotations
 
 import atexit
-import gc
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
-from foidata.flows.isolation import detach_from_terminal_signals, forkserver_context
-
-# A worker allocates millions of short-lived objects (parse trees, matches, rows) and keeps few: Python's default
-# cycle collection, every 700 allocations, took about 15% of a document's time (bench pages, one process).
-GC_THRESHOLDS = (50_000, 20, 100)
+from foidata.flows.isolation import detach_from_terminal_signals, forkserver_context, tune_gc
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -45,13 +40,6 @@ def pool(workers: int) -> ProcessPoolExecutor:
 def start_worker() -> None:
     detach_from_terminal_signals()
     tune_gc()
-
-
-def tune_gc() -> None:
-    """In a worker: what is loaded so far (the parsers, the register) is never scanned for cycles again, and
-    collections run less often."""
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def shutdown() -> None:

@@ -27,7 +27,7 @@ from foidata.extractors.readers import ReadError, read_bytes
 from foidata.extractors.readers.detect import sniff
 from foidata.flows.fetch import Fetched, Fetcher, FetchError, FetchSettings, RawCache, hosts_of
 from foidata.flows.ingest import IngestSummary, group_failures, new_run_id
-from foidata.flows.isolation import process_safely
+from foidata.flows.isolation import LimitedParser, process_safely
 from foidata.flows.pipeline import Origin, error_row
 from foidata.flows.sources import Item, Source, configured_urls
 from foidata.output import commit, error_types, has_dataset, known_documents, open_dataset
@@ -172,8 +172,10 @@ def plan_scrape(ctx: ScrapeContext) -> ScrapePlan:
 def scrape_items(ctx: ScrapeContext, items: Sequence[Item]) -> ScrapeResult:
     """Fetch and extract a batch of items, `options.workers` at a time. Never raises for a bad page."""
     result = ScrapeResult()
-    with ThreadPoolExecutor(max_workers=ctx.options.workers, thread_name_prefix="scrape") as pool:
-        for item_result in pool.map(lambda item: _scrape_item(ctx, item), items):
+    # One limited child parses the batch's documents for every thread: they took turns on the GIL anyway.
+    with LimitedParser() as parser, ThreadPoolExecutor(max_workers=ctx.options.workers,
+                                                       thread_name_prefix="scrape") as pool:
+        for item_result in pool.map(lambda item: _scrape_item(ctx, item, parser), items):
             result.merge(item_result)
     return result
 
@@ -236,7 +238,7 @@ def run_scrape(source: Source, out_dir: str, options: ScrapeOptions | None = Non
 # ---- one item -----------------------------------------------------------------------------------------------
 
 
-def _scrape_item(ctx: ScrapeContext, item: Item) -> ScrapeResult:
+def _scrape_item(ctx: ScrapeContext, item: Item, parser: LimitedParser) -> ScrapeResult:
     result = ScrapeResult()
     if not ctx.claim(item.url):
         return result
@@ -244,7 +246,7 @@ def _scrape_item(ctx: ScrapeContext, item: Item) -> ScrapeResult:
     if page is None:
         return result
     origin = Origin(ctx.source.name, page.fetched_at, body=item.body, platform_status=item.platform_status)
-    document = _extract(ctx, result, page, origin)
+    document = _extract(ctx, result, page, origin, parser)
     if document is None:
         return result
     links = list(ctx.source.attachments(item, document))
@@ -261,7 +263,7 @@ def _scrape_item(ctx: ScrapeContext, item: Item) -> ScrapeResult:
         if attachment is not None:
             linked = Origin(ctx.source.name, attachment.fetched_at, body=item.body, parent_source=item.url,
                             platform_status=item.platform_status)
-            _extract(ctx, result, attachment, linked)
+            _extract(ctx, result, attachment, linked, parser)
     return result
 
 
@@ -274,14 +276,15 @@ def _fetch(ctx: ScrapeContext, result: ScrapeResult, url: str) -> Fetched | None
         return None
 
 
-def _extract(ctx: ScrapeContext, result: ScrapeResult, fetched: Fetched, origin: Origin) -> Document | None:
+def _extract(ctx: ScrapeContext, result: ScrapeResult, fetched: Fetched, origin: Origin,
+             parser: LimitedParser) -> Document | None:
     """Extract a fetched document unless the dataset holds these exact bytes already; return the parsed
     document when it is a page (its links lead to the attachments), else None."""
     url = fetched.url
     if ctx.known.get(url) == (fetched.sha256, EXTRACTOR_VERSION):
         result.unchanged.add(url)
         return _page_for_links(fetched)
-    processed = process_safely(url, fetched.data, ctx.run_id, fetched.fetched_at, origin=origin)
+    processed = process_safely(url, fetched.data, ctx.run_id, fetched.fetched_at, origin=origin, parser=parser)
     for table, table_rows in processed.rows.items():
         result.rows[table].extend(table_rows)
     result.replaced.add(url)

@@ -5,6 +5,7 @@ and a run that fails leaving no staging behind."""
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from foidata.extractors.readers import ReadError, read_bytes, tabular
 from foidata.extractors.readers import html as html_reader
 from foidata.extractors.readers.tabular import CELLS_CAP_NOTE
 from foidata.flows import ingest as ingest_module
-from foidata.flows import run_ingest
+from foidata.flows import isolation, run_ingest
 from foidata.output.staging import STAGING
 
 
@@ -106,6 +107,8 @@ def test_a_failed_run_removes_its_staging(corpus: Path, tmp_path: Path, monkeypa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(ingest_module.Staging, "write", disk_full)
+    # Batches stage from a child: a forked one, so that it has the patched write (a fork server's would not).
+    monkeypatch.setattr(isolation, "batch_context", lambda: multiprocessing.get_context("fork"))
     with pytest.raises(OSError, match="No space"):
         run_ingest([str(corpus)], str(out))
     assert not (out / STAGING).exists() or os.listdir(out / STAGING) == []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gc
 
-from foidata.flows.parallel import GC_THRESHOLDS, pool
+from foidata.flows.isolation import GC_THRESHOLDS
+from foidata.flows.parallel import pool
 
 
 def test_workers_collect_cycles_less_often_than_the_parent() -> None:
