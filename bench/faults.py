@@ -149,9 +149,17 @@ def guarded(name: str, run: Callable[[], Part]) -> Part:
 def const(module: str, name: str) -> Any:
     """A limit as the code defines it, so the document cannot drift from it; "?" if it has moved."""
     try:
-        return getattr(importlib.import_module(module), name)
+        value: Any = importlib.import_module(module)
+        for part in name.split("."):  # "READ_LIMITS.max_bytes": a field of a settings object
+            value = getattr(value, part)
+        return value
     except (ImportError, AttributeError):
         return "?"
+
+
+def rl(field: str) -> Any:
+    """A field of READ_LIMITS, the one settings object of the reading bounds."""
+    return const("foidata.schemas.limits", f"READ_LIMITS.{field}")
 
 
 def size(n: Any) -> str:
@@ -168,7 +176,7 @@ def promises() -> str:
 
     fetch = FetchSettings()
     retried = ", ".join(str(s) for s in sorted(const("foidata.flows.fetch.client", "RETRY_STATUSES")))
-    ds, iso = "foidata.output.dataset", "foidata.flows.isolation"
+    ds = "foidata.output.dataset"
     rd, lim = "foidata.extractors.readers", "foidata.schemas.limits"
     return f"""## What foidata promises
 
@@ -233,27 +241,27 @@ refused URL is an error row (`refused_url`). The check resolves the host itself,
 the check and the connection is not stopped.
 
 **Limits on hostile input.** PDFs, zip-based files (Word, Excel) and anything over
-{size(const(iso, "ISOLATE_OVER_BYTES"))} are parsed in a child process stopped after
-{const(iso, "DEFAULT_TIMEOUT_SECONDS"):g} s with a {size(const(iso, "DEFAULT_MEMORY_BYTES"))} address-space
+{size(rl("isolate_over_bytes"))} are parsed in a child process stopped after
+{rl("isolated_seconds"):g} s with a {size(rl("isolated_memory_bytes"))} address-space
 limit: a pathological file becomes an error row, not a hung or dead run. Files over
-{size(const(rd, "DEFAULT_MAX_BYTES"))} are refused unread; PDFs over {const(rd, "DEFAULT_MAX_PAGES")} pages are
-refused; OCR renders at most {const(rd + ".ocr", "MAX_PIXELS"):,} pixels a page, gives a page
-{const(rd + ".ocr", "PAGE_TIMEOUT_SECONDS"):g} s and a document {const(rd + ".ocr", "DEFAULT_BUDGET_SECONDS"):g} s.
-Zip packages are refused over {size(const(rd + ".office", "MAX_UNCOMPRESSED_BYTES"))} declared uncompressed,
-over {const(rd + ".office", "MAX_ZIP_ENTRIES"):,} entries, or with an entry over
+{size(rl("max_bytes"))} are refused unread; PDFs over {rl("max_pdf_pages")} pages are
+refused; OCR renders at most {rl("max_ocr_pixels"):,} pixels a page, gives a page
+{const(rd + ".ocr", "PAGE_TIMEOUT_SECONDS"):g} s and a document {rl("ocr_budget_seconds"):g} s.
+Zip packages are refused over {size(rl("max_zip_uncompressed_bytes"))} declared uncompressed,
+over {rl("max_zip_entries"):,} entries, or with an entry over
 {size(const(rd + ".office", "RATIO_CHECK_OVER_BYTES"))} compressed more than
-{const(rd + ".office", "MAX_ENTRY_RATIO")} to 1. HTML nested deeper than {const(rd + ".html", "MAX_DEPTH")}
-elements is refused, and so is an element with more than {const(lim, "MAX_ATTRIBUTES_PER_ELEMENT"):,} attributes
+{rl("max_zip_entry_ratio")} to 1. HTML nested deeper than {rl("max_html_depth")}
+elements is refused, and so is an element with more than {rl("max_attributes_per_element"):,} attributes
 (`too_many_attributes`, checked before libxml2, whose check is quadratic: 80,000 attributes on one tag took
-65 s to parse here, the refusal 0.02 s). HTML tables are read up to {const(lim, "MAX_TABLE_CELLS"):,} cells a
+65 s to parse here, the refusal 0.02 s). HTML tables are read up to {rl("max_table_cells"):,} cells a
 page, colspans counted (1,000 rows of twenty colspan-50 cells, 419 KB, were a million cells; now 99,099 and
 0.14 s). Spreadsheets, Word tables and CSV files are read up to
-{const(rd + ".tabular", "MAX_ROWS_PER_SHEET"):,} rows a table and {const(rd + ".tabular", "MAX_CELLS"):,}
+{rl("max_rows_per_sheet"):,} rows a table and {rl("max_table_cells"):,}
 non-empty cells a file; a single row wider than that keeps its first cells (a note marks where reading stopped
 in every case). Text in UTF-32 or UTF-16 without a BOM is recognised. Every other document (text, HTML, CSV
-under {size(const(iso, "ISOLATE_OVER_BYTES"))}) is parsed in one long-lived child process per batch, never in
-the run's own process: {const(lim, "DOCUMENT_SECONDS"):g} s a document and a
-{size(const(lim, "DOCUMENT_MEMORY_BYTES"))} address-space limit; a document past either is an error row
+under {size(rl("isolate_over_bytes"))}) is parsed in one long-lived child process per batch, never in
+the run's own process: {rl("document_seconds"):g} s a document and a
+{size(rl("document_memory_bytes"))} address-space limit; a document past either is an error row
 (`timeout`, `resource_limit`), the child is replaced and the batch goes on. The same holds under every runner
 (worker processes, Prefect's threads, Dask workers, the scrape's threads), because the limit is a child
 process, not a signal: a regular expression or libxml2 stuck in C is stopped too.

@@ -28,7 +28,6 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from foidata.extractors.document import sha256_hex, sha256_stream
-from foidata.extractors.readers import DEFAULT_MAX_BYTES
 from foidata.flows import isolation, runstate
 from foidata.flows.isolation import Worker
 from foidata.flows.localfiles import RefusedInput, is_utf8_name, kind_of, open_regular, printable_path, size_of
@@ -197,8 +196,8 @@ class DocumentLimits:
     stands in for the pipeline in tests. Documents sent to a fresh child of their own (foidata.flows.isolation:
     PDFs, zips, large files) keep that child's longer limits."""
 
-    seconds: float = field(default_factory=lambda: limits.DOCUMENT_SECONDS)
-    memory_bytes: int = field(default_factory=lambda: limits.DOCUMENT_MEMORY_BYTES)
+    seconds: float = field(default_factory=lambda: limits.READ_LIMITS.document_seconds)
+    memory_bytes: int = field(default_factory=lambda: limits.READ_LIMITS.document_memory_bytes)
     worker: Worker | None = None
 
 
@@ -330,7 +329,7 @@ def _batch_in_child(conn: multiprocessing.connection.Connection, batch: Batch, p
 
         def started(risky: bool, position: int = position) -> None:
             # A risky document has its own child and clock (isolation); the batch's clock only waits longer.
-            seconds = isolation.DEFAULT_TIMEOUT_SECONDS + 30 if risky else document_limits.seconds
+            seconds = limits.READ_LIMITS.isolated_seconds + 30 if risky else document_limits.seconds
             conn.send(("start", position, seconds))
 
         _process_document(doc, batch.run_id, rows, started, document_limits)
@@ -384,8 +383,8 @@ def _read_candidate(doc: Candidate) -> bytes:
     on the open file before reading: a 100 MB file must not be loaded to be refused."""
     with open_regular(doc.path, doc.root) as fh:
         size = size_of(fh)
-        if size > DEFAULT_MAX_BYTES:
-            reason = f"the file is {size:,} bytes; the limit is {DEFAULT_MAX_BYTES:,}"
+        if size > limits.READ_LIMITS.max_bytes:
+            reason = f"the file is {size:,} bytes; the limit is {limits.READ_LIMITS.max_bytes:,}"
             raise _TooLarge(reason, doc.sha256 or sha256_stream(fh))
         return fh.read()
 

@@ -22,15 +22,12 @@ from collections.abc import Callable
 from foidata.flows.pipeline import Origin, Processed, error_row, process_bytes
 from foidata.schemas import limits
 
-DEFAULT_TIMEOUT_SECONDS = 120.0
-DEFAULT_MEMORY_BYTES = 4 * 1024**3
-ISOLATE_OVER_BYTES = 2 * 1024**2  # any document this large is isolated too, whatever its type
-
 
 def needs_isolation(data: bytes) -> bool:
     """PDFs (parsing is slow and can blow up), zips (Word and Excel files inflate) and anything large go to a
     child process."""
-    return b"%PDF-" in data[:1024] or data.startswith(b"PK\x03\x04") or len(data) > ISOLATE_OVER_BYTES
+    large = len(data) > limits.READ_LIMITS.isolate_over_bytes
+    return b"%PDF-" in data[:1024] or data.startswith(b"PK\x03\x04") or large
 
 
 Worker = Callable[[str, bytes, str, dt.datetime, Origin | None], Processed]
@@ -96,13 +93,16 @@ def process_isolated(
     data: bytes,
     run_id: str,
     at: dt.datetime | None = None,
-    timeout: float = DEFAULT_TIMEOUT_SECONDS,
-    memory_bytes: int = DEFAULT_MEMORY_BYTES,
+    timeout: float | None = None,
+    memory_bytes: int | None = None,
     worker: Worker = default_worker,
     origin: Origin | None = None,
 ) -> Processed:
-    """`process_bytes` in a forked child; a timeout, a crash or running out of memory is an error row."""
+    """`process_bytes` in a forked child; a timeout, a crash or running out of memory is an error row. The
+    clock and the memory cap are READ_LIMITS' isolated ones unless given."""
     at = at or dt.datetime.now(dt.UTC)
+    timeout = limits.READ_LIMITS.isolated_seconds if timeout is None else timeout
+    memory_bytes = limits.READ_LIMITS.isolated_memory_bytes if memory_bytes is None else memory_bytes
     from foidata.extractors.document import sha256_hex
 
     sha = sha256_hex(data)
@@ -176,8 +176,8 @@ class LimitedParser:
     def __init__(self, timeout: float | None = None, memory_bytes: int | None = None,
                  worker: Worker | None = None, keep_document: bool = True) -> None:
         # Read at construction, not bound as defaults, so that a test (or a caller) can lower them.
-        self.timeout = limits.DOCUMENT_SECONDS if timeout is None else timeout
-        self.memory_bytes = limits.DOCUMENT_MEMORY_BYTES if memory_bytes is None else memory_bytes
+        self.timeout = limits.READ_LIMITS.document_seconds if timeout is None else timeout
+        self.memory_bytes = limits.READ_LIMITS.document_memory_bytes if memory_bytes is None else memory_bytes
         self.worker = worker or default_worker
         # Ingest needs only the rows; sending the parsed document and facts back too would double the pickling.
         self.keep_document = keep_document
@@ -267,7 +267,7 @@ def _serve(conn: multiprocessing.connection.Connection, worker: Worker, memory_b
 
 
 def process_safely(source: str, data: bytes, run_id: str, at: dt.datetime | None = None,
-                   timeout: float = DEFAULT_TIMEOUT_SECONDS, origin: Origin | None = None,
+                   timeout: float | None = None, origin: Origin | None = None,
                    parser: LimitedParser | None = None) -> Processed:
     """The pipeline for one document under a time and memory limit: a risky document in a fresh child,
     any other in `parser`'s child (without one, in a child of its own, which costs a fork)."""

@@ -85,3 +85,13 @@ def comparable(label: dict[str, Any]) -> dict[str, Any]:
 
 def comparable_facts(facts: ResponseFacts) -> dict[str, Any]:
     return comparable(facts_to_label("doc", facts))
+
+
+def set_read_limits(monkeypatch: Any, **changes: Any) -> None:
+    """Swap READ_LIMITS (foidata.schemas.limits) for one with `changes`, for the test's duration: the readers
+    read it at call time, so every reader in this process sees the new bounds."""
+    import dataclasses
+
+    from foidata.schemas import limits
+
+    monkeypatch.setattr(limits, "READ_LIMITS", dataclasses.replace(limits.READ_LIMITS, **changes))

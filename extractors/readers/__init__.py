@@ -13,17 +13,14 @@ from foidata.extractors.readers.detect import sniff
 from foidata.extractors.readers.errors import ReadError
 from foidata.extractors.readers.html import read_html
 from foidata.extractors.readers.office import MEDIA_DOCX, MEDIA_XLSX
-from foidata.extractors.readers.pdf import DEFAULT_MAX_PAGES, read_pdf
+from foidata.extractors.readers.pdf import read_pdf
 from foidata.extractors.readers.spreadsheet import read_xlsx
 from foidata.extractors.readers.tabular import MEDIA_CSV, MEDIA_TSV, read_csv
 from foidata.extractors.readers.text import read_text
 from foidata.extractors.readers.word import read_docx
-
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+from foidata.schemas import limits
 
 __all__ = [
-    "DEFAULT_MAX_BYTES",
-    "DEFAULT_MAX_PAGES",
     "MEDIA_CSV",
     "MEDIA_DOCX",
     "MEDIA_TSV",
@@ -51,15 +48,17 @@ def read_bytes(
     data: bytes,
     source: str,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_pages: int = DEFAULT_MAX_PAGES,
+    max_bytes: int | None = None,
+    max_pages: int | None = None,
     content_type: str | None = None,
 ) -> Document:
     """Read a PDF, HTML page, Word or Excel file, CSV or text file from its bytes; `source` names it (a path
     or URL). `content_type`, a web server's Content-Type if known, only tells CSV from plain text.
 
-    Raises ReadError (never anything else for bad input) when the bytes cannot be read.
+    Raises ReadError (never anything else for bad input) when the bytes cannot be read. The size and page
+    limits are READ_LIMITS' (foidata.schemas.limits) unless given.
     """
+    max_bytes = limits.READ_LIMITS.max_bytes if max_bytes is None else max_bytes
     if len(data) > max_bytes:
         raise _too_large(len(data), max_bytes)
     media_type = sniff(data, source, content_type)
@@ -77,9 +76,10 @@ def read_bytes(
 
 
 def read_path(
-    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pages: int = DEFAULT_MAX_PAGES
+    path: Path, *, max_bytes: int | None = None, max_pages: int | None = None
 ) -> Document:
     """Read a file; its source is the path as given. The size limit is checked before reading."""
+    max_bytes = limits.READ_LIMITS.max_bytes if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
         if size > max_bytes:

@@ -12,6 +12,7 @@ scrapers in `foidata.flows.sources` keep BeautifulSoup for their site selectors.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from foidata.extractors.document import MEDIA_HTML, Document, Link, Table, sha25
 from foidata.extractors.readers.errors import ReadError
 from foidata.extractors.readers.tabular import CELLS_CAP_NOTE
 from foidata.extractors.readers.text import bom_encoding, decode_bytes, normalise_text
-from foidata.schemas.limits import MAX_ATTRIBUTES_PER_ELEMENT, MAX_TABLE_CELLS
+from foidata.schemas import limits
 
 # An lxml element; lxml ships no type information.
 Element = Any
@@ -89,11 +90,10 @@ LINE_BLOCKS = frozenset(
 BLOCK_CHILDREN = ("p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "blockquote")
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:")
 MAX_COLSPAN = 50
-# Deeper nesting than this is a page built to exhaust parsers, refused: libxml2 stops there itself (with
-# huge_tree), losing the rest of the page, and the same limit is checked here for builds that go on. Old
-# pages that get there on thousands of unclosed <font> tags are parsed again with their inline formatting
-# tags unwrapped, which changes none of their text.
-MAX_DEPTH = 2_048
+# Nesting deeper than READ_LIMITS.max_html_depth is a page built to exhaust parsers, refused: libxml2 stops
+# there itself (with huge_tree), losing the rest of the page, and the same limit is checked here for builds
+# that go on. Old pages that get there on thousands of unclosed <font> tags are parsed again with their inline
+# formatting tags unwrapped, which changes none of their text.
 INLINE_FORMATTING_TAGS = ("font", "span", "b", "i", "u", "em", "strong", "small", "big", "s", "strike", "tt")
 
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
@@ -385,7 +385,7 @@ class _Renderer:
     lists: list[_ListState] = field(default_factory=list)
     li_depth: int = 0
     # Looked up per page, not at import, so tests can lower the limit.
-    cells_left: int = field(default_factory=lambda: MAX_TABLE_CELLS)
+    cells_left: int = field(default_factory=lambda: limits.READ_LIMITS.max_table_cells)
     capped: bool = False
 
     # line assembly
@@ -644,7 +644,8 @@ def _parse(markup: str) -> Element | None:
     if root is None:
         raise ReadError("empty", "the HTML page has no <body> content")
     stopped = any(e.type_name == "ERR_RESOURCE_LIMIT" and "depth" in e.message.lower() for e in parser.error_log)
-    return None if stopped or nesting_depth(root, MAX_DEPTH) > MAX_DEPTH else root
+    depth = limits.READ_LIMITS.max_html_depth
+    return None if stopped or nesting_depth(root, depth) > depth else root
 
 
 def parse_html(markup: str) -> Element:
@@ -657,24 +658,30 @@ def parse_html(markup: str) -> Element:
     if root is None:
         root = _parse(_INLINE_TAG_RE.sub("", markup))
     if root is None:
-        raise ReadError("too_deep", f"the HTML nests elements more than {MAX_DEPTH:,} deep; not read")
+        depth = limits.READ_LIMITS.max_html_depth
+        raise ReadError("too_deep", f"the HTML nests elements more than {depth:,} deep; not read")
     return root
 
 
 # A start tag long enough to hold more attributes than the limit (each at least "a " or "a=1"): only those are
 # counted, so ordinary pages pay one linear regex scan.
-_LONG_TAG_RE = re.compile(r"<[A-Za-z][^<>]{" + str(2 * MAX_ATTRIBUTES_PER_ELEMENT) + ",}")
+@functools.lru_cache(maxsize=4)
+def _long_tag_re(most: int) -> re.Pattern[str]:
+    return re.compile(r"<[A-Za-z][^<>]{" + str(2 * most) + ",}")
+
+
 _ATTRIBUTE_RE = re.compile(r"""[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?""")
 
 
 def check_attributes(markup: str) -> None:
-    """Refuse a page with an element of more than MAX_ATTRIBUTES_PER_ELEMENT attributes, before libxml2 sees
-    it: its duplicate-attribute check is quadratic (80,000 attributes on one tag took 30+ s)."""
-    for tag in _LONG_TAG_RE.finditer(markup):
+    """Refuse a page with an element of more attributes than READ_LIMITS allows, before libxml2 sees it: its
+    duplicate-attribute check is quadratic (80,000 attributes on one tag took 30+ s)."""
+    most = limits.READ_LIMITS.max_attributes_per_element
+    for tag in _long_tag_re(most).finditer(markup):
         count = len(_ATTRIBUTE_RE.findall(tag.group())) - 1  # the tag name matches too
-        if count > MAX_ATTRIBUTES_PER_ELEMENT:
+        if count > most:
             raise ReadError("too_many_attributes", f"an element has {count:,} attributes; foidata reads at most "
-                            f"{MAX_ATTRIBUTES_PER_ELEMENT:,} on one element")
+                            f"{most:,} on one element")
 
 
 def read_html(data: bytes, source: str) -> Document:

@@ -29,16 +29,12 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 
 from foidata.extractors.readers.text import normalise_text
+from foidata.schemas import limits
 
 DPI = 300
-# About an A3 page at 300 dpi: bigger renders only cost memory and OCR time.
-MAX_PIXELS = 18_000_000
 LANGUAGE = "eng"
 PAGE_SEGMENTATION = "6"
 PAGE_TIMEOUT_SECONDS = 60.0
-# Per document. PDFs are read in a child process stopped after 120 s (foidata.flows.isolation), so OCR stops in time
-# to leave the document's other pages and the extraction their share; pages left over are reported unread.
-DEFAULT_BUDGET_SECONDS = 90.0
 ENV_SWITCH = "FOIDATA_OCR"
 _OFF_VALUES = frozenset({"0", "false", "no", "off"})
 _TSV_FIELDS = 12
@@ -84,9 +80,9 @@ def warn_missing_once() -> None:
 
 def render_page(page: pdfium.PdfPage, dpi: int = DPI) -> bytes:
     """The page (with its /Rotate applied) as a greyscale PGM image; PGM costs nothing to encode. A page
-    larger than MAX_PIXELS at `dpi` (a poster, a plan) is rendered smaller instead."""
+    larger than READ_LIMITS.max_ocr_pixels at `dpi` (a poster, a plan) is rendered smaller instead."""
     width, height = page.get_size()
-    scale = min(dpi / 72, math.sqrt(MAX_PIXELS / max(width * height, 1.0)))
+    scale = min(dpi / 72, math.sqrt(limits.READ_LIMITS.max_ocr_pixels / max(width * height, 1.0)))
     bitmap = page.render(scale=scale, grayscale=True)
     try:
         buffer = io.BytesIO()
@@ -169,10 +165,10 @@ def ocr_pages(
 
     `render(number)` runs in the calling thread (pdfium is not thread-safe); tesseract processes run in
     worker threads, at most `workers` at a time, which also bounds the renders held in memory. Pages not
-    started within `budget` seconds (DEFAULT_BUDGET_SECONDS if None) are not read.
+    started within `budget` seconds (READ_LIMITS.ocr_budget_seconds if None) are not read.
     """
     workers = workers or default_workers()
-    budget = DEFAULT_BUDGET_SECONDS if budget is None else budget
+    budget = limits.READ_LIMITS.ocr_budget_seconds if budget is None else budget
     deadline = time.monotonic() + budget
     results: dict[int, OcrText | str] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:

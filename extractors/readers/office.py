@@ -17,6 +17,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from foidata.extractors.readers.errors import ReadError
+from foidata.schemas import limits
 
 MEDIA_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,11 +28,9 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A password-protected DOCX/XLSX is an OLE2 file holding a stream with this name (UTF-16 in the directory).
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
-# Zip-bomb limits: the total the entries declare, and one entry both large and absurdly compressed.
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_ENTRY_RATIO = 100
+# Zip-bomb limits are READ_LIMITS': the entries' count, the total they declare, and one entry both large and
+# absurdly compressed (the ratio is only asked of entries over this size).
 RATIO_CHECK_OVER_BYTES = 10 * 1024 * 1024
-MAX_ZIP_ENTRIES = 10_000
 
 DOCX_MAIN = "word/document.xml"
 XLSX_MAIN = "xl/workbook.xml"
@@ -92,17 +91,19 @@ def open_zip(data: bytes, error_type: str) -> zipfile.ZipFile:
 def check_zip(archive: zipfile.ZipFile) -> None:
     """Refuse archives whose declared sizes are too large to decompress safely (a zip bomb)."""
     entries = archive.infolist()
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise ReadError("too_large", f"the archive has {len(entries):,} entries; the limit is {MAX_ZIP_ENTRIES:,}")
+    bound = limits.READ_LIMITS
+    if len(entries) > bound.max_zip_entries:
+        raise ReadError("too_large",
+                        f"the archive has {len(entries):,} entries; the limit is {bound.max_zip_entries:,}")
     total = sum(entry.file_size for entry in entries)
-    if total > MAX_UNCOMPRESSED_BYTES:
+    if total > bound.max_zip_uncompressed_bytes:
         raise ReadError(
             "zip_bomb",
-            f"the archive would expand to {total:,} bytes; the limit is {MAX_UNCOMPRESSED_BYTES:,}",
+            f"the archive would expand to {total:,} bytes; the limit is {bound.max_zip_uncompressed_bytes:,}",
         )
     for entry in entries:
         ratio = entry.file_size / max(entry.compress_size, 1)
-        if entry.file_size > RATIO_CHECK_OVER_BYTES and ratio > MAX_ENTRY_RATIO:
+        if entry.file_size > RATIO_CHECK_OVER_BYTES and ratio > bound.max_zip_entry_ratio:
             raise ReadError(
                 "zip_bomb",
                 f"entry {entry.filename[:80]!r} expands {ratio:,.0f} times to {entry.file_size:,} bytes",

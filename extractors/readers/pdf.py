@@ -45,9 +45,9 @@ from foidata.extractors.readers.pdf_plumber import (
 )
 from foidata.extractors.readers.pdf_streams import check_streams
 from foidata.extractors.readers.text import normalise_text
+from foidata.schemas import limits
 
 __all__ = [
-    "DEFAULT_MAX_PAGES",
     "MAX_CID_SHARE",
     "PAGE_SEPARATOR",
     "PageContent",
@@ -58,7 +58,6 @@ __all__ = [
     "unique_char_ids",
 ]
 
-DEFAULT_MAX_PAGES = 1000
 # A page without text is a scan worth OCR when images cover at least this share of it; a page with no
 # text and no image is blank (or drawn only) and is not rendered for nothing.
 MIN_SCAN_IMAGE_SHARE = 0.15
@@ -310,12 +309,13 @@ def _document(data: bytes, source: str, contents: list[PageContent]) -> Document
     )
 
 
-def read_pdf(data: bytes, source: str, max_pages: int = DEFAULT_MAX_PAGES, *, ocr: bool | None = None) -> Document:
+def read_pdf(data: bytes, source: str, max_pages: int | None = None, *, ocr: bool | None = None) -> Document:
     """Bytes of a PDF -> `Document` (media type application/pdf); ReadError when it cannot be read.
 
     `ocr`: True/False to switch OCR of scanned pages on or off; None (the default) follows FOIDATA_OCR.
     """
     wanted = ocr_engine.ocr_switched_on() if ocr is None else ocr
+    max_pages = limits.READ_LIMITS.max_pdf_pages if max_pages is None else max_pages
     check_streams(data)  # a stream that would inflate to gigabytes is refused before pdfium inflates it
     with _PDFIUM_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")

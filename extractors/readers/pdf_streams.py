@@ -3,8 +3,9 @@
 pdfium inflates a page's content stream whole, into memory, to read its text: a 2 MB stream of deflated
 zeros becomes 2 GiB and takes it some 20 s. `check_streams` counts, with bounded memory (a chunk at a
 time, nothing kept), how far each Flate stream of the file inflates, and refuses the file when one stream
-passes MAX_STREAM_BYTES or all of them together pass MAX_TOTAL_BYTES. Real content streams, fonts and
-object streams inflate to a few MB; pages drawn from huge vector maps reach tens of MB.
+passes READ_LIMITS.max_pdf_stream_bytes or all of them together pass max_pdf_streams_total_bytes (see
+foidata.schemas.limits). Real content streams, fonts and object streams inflate to a few MB; pages drawn from
+huge vector maps reach tens of MB.
 
 Image streams are not counted: pdfium decodes them only to render a page for OCR, and a scanned document's
 images legitimately inflate to hundreds of MB. An image bomb, a stream whose Flate data hides behind
@@ -18,9 +19,8 @@ import re
 import zlib
 
 from foidata.extractors.readers.errors import ReadError
+from foidata.schemas import limits
 
-MAX_STREAM_BYTES = 128 * 1024**2
-MAX_TOTAL_BYTES = 512 * 1024**2
 STEP = 8 * 1024**2  # inflate at most this much at a time: the memory the check needs
 INPUT_STEP = 64 * 1024
 DICT_LOOKBACK = 4096  # a stream's dictionary is within this many bytes before its `stream` keyword
@@ -59,20 +59,22 @@ def inflated_size(data: bytes, start: int, limit: int) -> int:
 
 
 def check_streams(data: bytes) -> None:
-    """Raise ReadError("decompression_bomb") when a PDF's streams inflate past the limits above."""
+    """Raise ReadError("decompression_bomb") when a PDF's streams inflate past READ_LIMITS'."""
+    per_stream = limits.READ_LIMITS.max_pdf_stream_bytes
+    in_all = limits.READ_LIMITS.max_pdf_streams_total_bytes
     total = 0
     for match in _STREAM_RE.finditer(data):
         start = match.end()
         if _SKIPPED_RE.search(_stream_dict(data, match.start())):
             continue
-        size = inflated_size(data, start, min(MAX_STREAM_BYTES, MAX_TOTAL_BYTES - total))
-        if size > MAX_STREAM_BYTES:
+        size = inflated_size(data, start, min(per_stream, in_all - total))
+        if size > per_stream:
             raise ReadError(
                 "decompression_bomb",
-                f"a stream at byte {start:,} inflates past {MAX_STREAM_BYTES:,} bytes; the limit per stream",
+                f"a stream at byte {start:,} inflates past {per_stream:,} bytes; the limit per stream",
             )
         total += size
-        if total > MAX_TOTAL_BYTES:
+        if total > in_all:
             raise ReadError(
-                "decompression_bomb", f"the streams inflate past {MAX_TOTAL_BYTES:,} bytes in all; the limit"
+                "decompression_bomb", f"the streams inflate past {in_all:,} bytes in all; the limit"
             )

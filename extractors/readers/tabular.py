@@ -14,16 +14,14 @@ from dataclasses import dataclass, field
 from foidata.extractors.document import Document, Table, sha256_hex
 from foidata.extractors.readers.errors import ReadError
 from foidata.extractors.readers.text import BINARY_CONTROL_RATIO, control_ratio, decode_bytes, normalise_text
+from foidata.schemas import limits
 
 MEDIA_CSV = "text/csv"
 MEDIA_TSV = "text/tab-separated-values"
 
-# Reading limits for spreadsheets and CSV files: rows kept per sheet, non-empty cells kept in all, and cells
-# looked at in all (styled empty cells and skipped rows cost time too). Over a limit, reading stops (what was
-# read is kept) and a note in the text says so.
-MAX_ROWS_PER_SHEET = 20_000
-MAX_CELLS = 100_000
-MAX_CELLS_SCANNED = 5_000_000
+# Reading limits for spreadsheets and CSV files are READ_LIMITS': rows kept per sheet, non-empty cells kept in
+# all, and cells looked at in all (styled empty cells and skipped rows cost time too). Over a limit, reading
+# stops (what was read is kept) and a note in the text says so.
 # Written into the text where reading stopped: no digits, and long enough to end a table for the extractors.
 ROWS_CAP_NOTE = "(foidata stopped reading this table here: it has more rows than foidata reads from one table.)"
 CELLS_CAP_NOTE = "(foidata stopped reading here: the file has more cells than foidata reads from one file.)"
@@ -72,8 +70,8 @@ class Budget:
     """What is left of the reading limits across one file; shared by all its sheets."""
 
     # Looked up when a file is read, not when this module is imported, so tests can lower the limits.
-    cells: int = field(default_factory=lambda: MAX_CELLS)
-    scanned: int = field(default_factory=lambda: MAX_CELLS_SCANNED)
+    cells: int = field(default_factory=lambda: limits.READ_LIMITS.max_table_cells)
+    scanned: int = field(default_factory=lambda: limits.READ_LIMITS.max_cells_scanned)
 
     @property
     def exhausted(self) -> bool:
@@ -91,7 +89,7 @@ class Grid:
         """Keep a row if the limits allow; False once reading this table must stop."""
         budget.scanned -= max(1, looked_at)
         filled = sum(1 for cell in cells if cell)
-        if filled > MAX_CELLS and budget.cells > 0 and budget.scanned >= 0:
+        if filled > limits.READ_LIMITS.max_table_cells and budget.cells > 0 and budget.scanned >= 0:
             # One row wider than the whole limit would otherwise leave nothing read: keep its first cells.
             self.rows.append(_first_filled(cells, budget.cells))
             self.note = CELLS_CAP_NOTE
@@ -103,7 +101,7 @@ class Grid:
             return False
         if not filled:
             return True
-        if len(self.rows) >= MAX_ROWS_PER_SHEET:
+        if len(self.rows) >= limits.READ_LIMITS.max_rows_per_sheet:
             self.note = ROWS_CAP_NOTE
             return False
         budget.cells -= filled

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pypdfium2 as pdfium
 import pytest
 from fpdf import FPDF
-from tests_support import SHARED_PDFS
+from tests_support import SHARED_PDFS, set_read_limits
 
 from foidata.extractors import extract_response
 from foidata.extractors.readers import ReadError, read_bytes
@@ -125,7 +125,7 @@ def test_mixed_document_ocrs_only_the_scanned_page(mixed_letter: bytes) -> None:
 
 @needs_tesseract
 def test_ocr_time_budget_leaves_pages_unread(scanned_letter: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ocr_engine, "DEFAULT_BUDGET_SECONDS", 0.0)
+    set_read_limits(monkeypatch, ocr_budget_seconds=0.0)
     with pytest.raises(ReadError) as caught:
         read_bytes(scanned_letter, "scan.pdf")
     assert caught.value.error_type == "pdf_no_text"

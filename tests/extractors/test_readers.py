@@ -16,12 +16,13 @@ from fpdf import FPDF
 from tests_support import SHARED_PDFS, map_largest_first, shared_pdf_names
 
 from foidata.extractors.document import MEDIA_HTML, MEDIA_PDF, MEDIA_TEXT, Document, Link, Page, sha256_hex
-from foidata.extractors.readers import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, ReadError, read_bytes, read_path
+from foidata.extractors.readers import ReadError, read_bytes, read_path
 from foidata.extractors.readers import pdf as pdf_reader
 from foidata.extractors.readers.detect import sniff
 from foidata.extractors.readers.html import list_marker
 from foidata.extractors.readers.pdf import cid_share, unique_char_ids
 from foidata.extractors.readers.text import decode_bytes, normalise_text
+from foidata.schemas.limits import READ_LIMITS
 
 SAMPLE_TEXTS = Path(__file__).resolve().parents[2] / "foidata" / "sample" / "texts"
 
@@ -248,7 +249,7 @@ def test_broken_zip_named_docx_is_damaged() -> None:
 
 
 def test_size_cap(tmp_path: Path) -> None:
-    assert DEFAULT_MAX_BYTES == 50 * 1024 * 1024 and DEFAULT_MAX_PAGES == 1000
+    assert READ_LIMITS.max_bytes == 50 * 1024 * 1024 and READ_LIMITS.max_pdf_pages == 1000
     assert read_error(b"x" * 101, max_bytes=100).error_type == "too_large"
     path = tmp_path / "big.txt"
     path.write_bytes(b"x" * 101)

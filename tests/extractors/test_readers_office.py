@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from tests_support import set_read_limits
 
 from foidata.extractors import extract_response
 from foidata.extractors.document import MEDIA_HTML, MEDIA_TEXT, Document, Table, sha256_hex
@@ -31,9 +32,7 @@ from foidata.extractors.readers import (
     MEDIA_XLSX,
     ReadError,
     read_bytes,
-    tabular,
 )
-from foidata.extractors.readers import office as office_reader
 from foidata.extractors.readers.detect import sniff
 from foidata.extractors.readers.html import read_html
 from foidata.extractors.readers.spreadsheet import format_cell, parse_number_format
@@ -366,7 +365,7 @@ def test_xlsx_false_dimension_does_not_pad() -> None:
 
 
 def test_xlsx_row_cap_keeps_what_was_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tabular, "MAX_ROWS_PER_SHEET", 2)
+    set_read_limits(monkeypatch, max_rows_per_sheet=2)
     doc = read_bytes(xlsx_bytes(capital_workbook), "capital.xlsx")
     assert doc.text.split("\n\n")[0] == (
         "Capital programme\n| Programme (£000) | 2020/21 | 2021/22 |\n| ICT capital programme | 450 | 520 |\n"
@@ -376,7 +375,7 @@ def test_xlsx_row_cap_keeps_what_was_read(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_xlsx_cell_cap_stops_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tabular, "MAX_CELLS", 7)
+    set_read_limits(monkeypatch, max_table_cells=7)
     doc = read_bytes(xlsx_bytes(capital_workbook), "capital.xlsx")
     assert doc.text.endswith("| ICT capital programme | 450 | 520 |\n" + CELLS_CAP_NOTE)
     assert "Contracts" not in doc.text
@@ -461,7 +460,7 @@ def test_zip_bomb_ratio() -> None:
 
 
 def test_zip_bomb_total(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(office_reader, "MAX_UNCOMPRESSED_BYTES", 10_000)
+    set_read_limits(monkeypatch, max_zip_uncompressed_bytes=10_000)
     error = read_error(xlsx_bytes(capital_workbook), "big.xlsx")
     assert error.error_type == "zip_bomb"
     assert "limit" in error.reason

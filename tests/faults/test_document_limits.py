@@ -15,12 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests_support import LETTER, REPLY
+from tests_support import LETTER, REPLY, set_read_limits
 
 from foidata.flows import ingest, isolation, run_ingest
 from foidata.flows.pipeline import Origin, Processed, process_bytes
 from foidata.output import read_table
-from foidata.schemas import limits
 
 SLOW_MARK = "LOOP-FOREVER"
 GREEDY_MARK = "ALLOCATE-EVERYTHING"
@@ -128,7 +127,7 @@ def test_a_plain_ingest_puts_small_documents_under_the_limits(
     # The greedy document stays out: the default 4 GiB limit would let it take 4 GiB first.
     for name in ("c-greedy.html", "d-crash.txt"):
         (mixed_corpus / name).unlink()
-    monkeypatch.setattr(limits, "DOCUMENT_SECONDS", 0.5)
+    set_read_limits(monkeypatch, document_seconds=0.5)
     monkeypatch.setattr(isolation, "default_worker", pathological)
     out = tmp_path / "data"
     summary = run_ingest([str(mixed_corpus)], str(out), workers=1)

@@ -22,6 +22,7 @@ from faultkit.hostile import (
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
+from tests_support import set_read_limits
 
 from foidata.extractors.readers import ReadError, pdf_streams, read_bytes
 from foidata.extractors.readers.html import nesting_depth
@@ -158,7 +159,7 @@ def test_the_client_refuses_before_contacting_anything(tmp_path: Path) -> None:
 
 
 def test_a_pdf_stream_past_the_limit_is_a_bomb(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf_streams, "MAX_STREAM_BYTES", 3 * 1024**2)
+    set_read_limits(monkeypatch, max_pdf_stream_bytes=3 * 1024**2)
     with pytest.raises(ReadError) as refused:
         pdf_streams.check_streams(pdf_with_stream(deflated_zeros(4)))
     assert refused.value.error_type == "decompression_bomb"
@@ -166,7 +167,7 @@ def test_a_pdf_stream_past_the_limit_is_a_bomb(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_streams_together_past_the_total_are_a_bomb(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf_streams, "MAX_TOTAL_BYTES", 5 * 1024**2)
+    set_read_limits(monkeypatch, max_pdf_streams_total_bytes=5 * 1024**2)
     two = pdf_with_stream(deflated_zeros(3)).replace(b"xref", b"9 0 obj\n<< /Filter /FlateDecode >>\nstream\n"
                                                      + deflated_zeros(3) + b"\nendstream\nendobj\nxref")
     with pytest.raises(ReadError, match="in all"):
@@ -174,7 +175,7 @@ def test_streams_together_past_the_total_are_a_bomb(monkeypatch: pytest.MonkeyPa
 
 
 def test_image_streams_and_damaged_streams_are_not_counted(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf_streams, "MAX_STREAM_BYTES", 1024**2)
+    set_read_limits(monkeypatch, max_pdf_stream_bytes=1024**2)
     image = b"5 0 obj\n<< /Type /XObject /Subtype /Image /Filter /FlateDecode >>\nstream\n" + deflated_zeros(2)
     pdf_streams.check_streams(b"%PDF-1.7\n" + image + b"\nendstream\nendobj\n")
     damaged = b"5 0 obj\n<< /Filter /FlateDecode >>\nstream\n" + zlib.compress(b"BT (x) Tj ET")[:-6] + b"junk"

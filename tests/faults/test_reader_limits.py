@@ -11,13 +11,14 @@ from pathlib import Path
 
 import docx
 import pytest
+from tests_support import set_read_limits
 
-from foidata.extractors.readers import ReadError, read_bytes, tabular
-from foidata.extractors.readers import html as html_reader
+from foidata.extractors.readers import ReadError, read_bytes
 from foidata.extractors.readers.tabular import CELLS_CAP_NOTE
 from foidata.flows import ingest as ingest_module
 from foidata.flows import isolation, run_ingest
 from foidata.output.staging import STAGING
+from foidata.schemas.limits import READ_LIMITS
 
 
 def _html_table(rows: int, cells: str) -> bytes:
@@ -29,14 +30,14 @@ def test_html_cells_are_capped_counting_colspans() -> None:
     # 20 cells of colspan 50 a row: 1,000 cells from 400 bytes of markup; 1,000 rows would be a million.
     page = _html_table(1000, '<td colspan="50"></td>' * 19 + "<td>1</td>")
     doc = read_bytes(page, "wide.html")
-    assert sum(len(row) for table in doc.tables for row in table.rows) <= html_reader.MAX_TABLE_CELLS
+    assert sum(len(row) for table in doc.tables for row in table.rows) <= READ_LIMITS.max_table_cells
     assert CELLS_CAP_NOTE in doc.text and "Later" not in doc.text
 
 
 def test_html_under_the_cap_reads_every_table(monkeypatch: pytest.MonkeyPatch) -> None:
     doc = read_bytes(_html_table(3, "<td>Item</td><td>£5</td>"), "small.html")
     assert CELLS_CAP_NOTE not in doc.text and "Later" in doc.text and len(doc.tables) == 2
-    monkeypatch.setattr(html_reader, "MAX_TABLE_CELLS", 4)
+    set_read_limits(monkeypatch, max_table_cells=4)
     capped = read_bytes(_html_table(3, "<td>Item</td><td>£5</td>"), "small.html")
     assert capped.text.count("| Item | £5 |") == 2 and capped.text.endswith(CELLS_CAP_NOTE)
 
@@ -72,7 +73,7 @@ def _docx_with_tables(rows: int) -> bytes:
 def test_docx_cells_are_capped_like_excel(monkeypatch: pytest.MonkeyPatch) -> None:
     data = _docx_with_tables(5)
     assert CELLS_CAP_NOTE not in read_bytes(data, "t.docx").text
-    monkeypatch.setattr(tabular, "MAX_CELLS", 7)
+    set_read_limits(monkeypatch, max_table_cells=7)
     doc = read_bytes(data, "t.docx")
     assert "| r1c0 | r1c1 | r1c2 |" in doc.text and "r2c0" not in doc.text
     assert CELLS_CAP_NOTE in doc.text and "Later" not in doc.text
@@ -80,12 +81,12 @@ def test_docx_cells_are_capped_like_excel(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_csv_row_wider_than_the_cell_limit_keeps_its_first_cells() -> None:
-    row = ",".join(str(n) for n in range(tabular.MAX_CELLS + 50_000))
+    row = ",".join(str(n) for n in range(READ_LIMITS.max_table_cells + 50_000))
     doc = read_bytes(f"Year,Spend\n{row}\n".encode(), "wide.csv")
     assert doc.text.endswith(CELLS_CAP_NOTE)
     assert "| 0 | 1 | 2 |" in doc.text
     kept = sum(1 for table in doc.tables for r in table.rows for cell in r if cell)
-    assert kept == tabular.MAX_CELLS
+    assert kept == READ_LIMITS.max_table_cells
 
 
 @pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be"])

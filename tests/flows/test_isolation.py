@@ -8,6 +8,7 @@ from pathlib import Path
 
 from foidata.flows import isolation
 from foidata.flows.pipeline import Processed
+from foidata.schemas.limits import READ_LIMITS
 
 SAMPLE_PDF = Path(__file__).resolve().parents[2] / "foidata" / "sample" / "texts" / "s010.pdf"
 
@@ -45,5 +46,5 @@ def test_a_parser_that_dies_is_recorded() -> None:
 def test_only_risky_documents_are_isolated() -> None:
     assert isolation.needs_isolation(b"%PDF-1.4\n...")
     assert not isolation.needs_isolation(b"<html><body>FOI 1</body></html>")
-    assert isolation.needs_isolation(b"x" * (isolation.ISOLATE_OVER_BYTES + 1))
+    assert isolation.needs_isolation(b"x" * (READ_LIMITS.isolate_over_bytes + 1))
     assert isolation.needs_isolation(b"PK\x03\x04" + b"\0" * 100)  # a DOCX or XLSX can inflate
