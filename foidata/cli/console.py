@@ -17,11 +17,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+# rich is imported where a table or a bar is drawn: the root command (cli/app.py) uses this module for its
+# one-line errors, and every `foidata` start, or parsing child re-running it as __main__, would pay for rich.
 if TYPE_CHECKING:
     import duckdb
+    from rich.console import Console
 
 T = TypeVar("T")
 PIPED_WIDTH = 200  # columns for tables written to a file or pipe, where there is no terminal to fit
@@ -37,6 +38,8 @@ class Output:
         # Built on each use: click's test runner swaps sys.stdout for each invocation.
         terminal = sys.stdout.isatty()
         width = shutil.get_terminal_size((PIPED_WIDTH, 24)).columns if terminal else PIPED_WIDTH
+        from rich.console import Console
+
         return Console(file=sys.stdout, width=width, highlight=False, soft_wrap=False)
 
     def say(self, message: str) -> None:
@@ -55,6 +58,9 @@ class Output:
         if not shown:
             yield from items
             return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=Console(file=sys.stderr), transient=True) as progress:
             task = progress.add_task(description, total=total)
