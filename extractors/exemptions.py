@@ -22,7 +22,9 @@ from foidata.extractors.statute import (
 _PART = r"\([ \t]*[0-9A-Za-z]{1,4}[ \t]*\)"
 _PATH = rf"(?:[ \t]?{_PART})*"
 CITATION = re.compile(
-    r"(?<![A-Za-z])(?P<kw>sections?|secs?\.?|ss?\.?|regulations?|regs?\.?)[ \t]*\n?[ \t]*[“\"']?[ \t]*"
+    # "FoIA 21": the Act's initials then a bare section number (two digits at most: not "FOIA 2000").
+    r"(?<![A-Za-z])(?P<kw>sections?|secs?\.?|ss?\.?|regulations?|regs?\.?|FOIA(?=[ \t]+\d{1,2}(?!\d|[/.-]\d)))"
+    r"[ \t]*\n?[ \t]*[“\"']?[ \t]*"
     rf"(?P<first>\d{{1,3}}[A-Z]?{_PATH})"
     rf"(?P<more>(?:[ \t]*(?:,|and|&|or)[ \t]*(?:(?:sections?|s\.?)[ \t]*)?(?:\d{{1,3}}[A-Z]?{_PATH}|{_PART}{_PATH}))*)",
     re.IGNORECASE,

@@ -28,12 +28,20 @@ LETTER_REQUEST = re.compile(
     r"^[ \t]*Dear\b[^\n]*\n(?:(?!^[ \t]*Dear\b).*\n){0,80}?[ \t]*Yours\s+faithfully", re.I | re.M
 )
 
+# What the body's own letter says, and a requester's does not: a response that also opens "Dear" and signs off
+# "Yours faithfully" is not the request.
+_ANSWERING = re.compile(
+    r"\b(?:thank\s+you\s+for|further\s+to|in\s+(?:response|reply)\s+to|(?:received|considered|handled))\s+your\s+"
+    r"(?:recent\s+|original\s+)?(?:request|e-?mail|letter|enquiry|application)\b",
+    re.I,
+)
+
 
 def request_span(text: str) -> tuple[int, int] | None:
     """Offsets of the request part, when a request heading and a later response heading mark it, or
     a requester's letter ending "Yours faithfully" does."""
     letter = LETTER_REQUEST.search(text)
-    if letter:
+    if letter and not _ANSWERING.search(letter.group(0)) and not RESPONSE_HEADING.search(letter.group(0)):
         return letter.start(), letter.end()
     start = REQUEST_HEADING.search(text)
     if not start:

@@ -69,11 +69,13 @@ DISCLOSED = re.compile(
     r"|(?:is|are)\s+(?:shown|set\s+out|provided|given|detailed)\s+(?:in\s+the\s+table\s+)?below|as\s+follows"
     r"|information\s+above|attached\s+(?:spreadsheet|document|file|workbook)|the\s+below\s+and\s+attached"
     r"|answers?\s+to\s+your\s+questions|information\s+(?:is\s+)?(?:provided|released|disclosed)\s+(?:below|above|in)"
-    r"|please\s+find\s+(?:the\s+)?(?:information|data|details)\b|\(see\s+attached\)|\b(?:is|are)\s+attached\s+(?:via|below|to)\b"
+    r"|please\s+find\s+(?:the\s+)?(?:requested\s+|relevant\s+)?(?:information|data|details)\b"
+    r"|attached\s+(?:csv|excel|pdf|word)\s+(?:files?|spreadsheets?|documents?|workbooks?)|\(see\s+attached\)|\b(?:is|are)\s+attached\s+(?:via|below|to)\b"
     r"|(?:have|has\s+been|were|was)\s+redacted|applied\s+(?:the\s+following\s+)?redactions"
     r"|redacted\s+(?:version|copy)"
-    r"|please\s+see\s+(?:the\s+)?attached"
-    r"(?:[ \t]*[.\n]|\s+(?:document|file|spreadsheet|information|response|table|pdf|data))"
+    r"|please\s+(?:see|refer\s+to)\s+(?:the\s+)?attached"
+    r"(?:[ \t]*[.\n]|\s+(?:(?:excel|csv|pdf|word)\s+)?"
+    r"(?:document|file|spreadsheet|information|response|table|pdf|data))"
     r"|(?:our|the)\s+response\s+(?:is\s+)?(?:provided\s+)?(?:below|as\s+follows)"
     r"|response\s+is\s+in\s+the\s+attached|information\s+(?:you\s+(?:have\s+)?(?:sought|requested|asked\s+for)\s+)?is\s+attached"
     r"|(?:answered|provided|set\s+out)\s+[^.]{0,60}\bin\s+the\s+\w+\s+attached"
@@ -96,14 +98,19 @@ PARTLY_WITHHELD = re.compile(
     r"|redacted\s+information|information\s+(?:has\s+been|was)\s+redacted"
     r"|withh(?:eld|olding)\s+(?:some|part|parts)\s+of|(?:removed|redacted|withheld)\s+from\s+(?:some|parts?)\s+of"
     r"|(?:some|certain|parts\s+of\s+the|more\s+specific)\s+(?:information|details|data)\s+(?:has|have|is|are|was|were)\s+"
-    r"(?:been\s+)?(?:withheld|redacted|exempt)",
+    r"(?:been\s+)?(?:withheld|redacted|exempt)"
+    # Small numbers masked so that no one can be identified: the rest of the figures are given.
+    r"|where\s+(?:the\s+)?(?:numbers?|figures?|counts?)\s+(?:are|is)\s+(?:low|small)|\bsuppress(?:ed|ion)\b"
+    r"|small\s+numbers?\s+(?:have|has)\s+been",
     re.I,
 )
 # Wording that some asked-for data does not exist, beside answers to the rest.
 UNAVAILABLE = re.compile(
     r"no\s+(?:data|information|records?)\s+(?:is\s+|are\s+)?(?:available|recorded|kept)|(?:is|are)\s+not\s+(?:available|recorded)"
     r"|no\s+longer\s+(?:have|hold|keep)|(?:does|do)\s+not\s+(?:record|keep|collate)|(?:is|are)\s+not\s+collated"
-    r"|(?:do|does)\s+not\s+have\s+(?:this|that|the|any)\s+(?:data|information|figures)",
+    r"|(?:do|does)\s+not\s+have\s+(?:this|that|the|any)\s+(?:data|information|figures)"
+    r"|\b(?:could|can|were|was)\s+only\s+(?:be\s+)?(?:able\s+to\s+)?(?:extract|provide|report|supply|identify)"
+    r"|not\s+possible\s+to\s+(?:identify|extract|quantify|break\s+down|separate)",
     re.I,
 )
 HOLDS_PART = re.compile(r"(?:holds?|held)\s+(?:some|part)\s+of\s+the\s+information", re.I)
@@ -227,6 +234,24 @@ def _answered_after(heading: re.Match[str] | None, text: str) -> bool:
     return heading is not None and len(_ANSWER_LINE.findall(text[heading.end() :])) >= 2
 
 
+# Information sent with the letter: a release, where "set out below" may introduce only the reasons for refusing.
+ATTACHED = re.compile(
+    r"please\s+(?:see|find|refer\s+to)\s+(?:\w+\s+){0,3}?(?:attached|enclosed)\b"
+    r"|\battached\s+(?:(?:excel|csv|pdf|word)\s+)?(?:documents?|files?|spreadsheets?|workbooks?)\b"
+    r"|(?:provided|released|disclosed|contained|included)\s+(?:in|within)\s+the\s+(?:\w+\s+){0,2}?(?:attached|enclosed)"
+    r"|\b(?:spreadsheet|document|file|table|workbook)s?\s+attached\b|\b(?:is|are)\s+attached\b",
+    re.I,
+)
+
+# The end of a response letter: its sign-off, or the review and complaint rights every FOI answer closes with.
+# A page that reaches them is whole, not cut off before the answer.
+LETTER_CLOSE = re.compile(
+    r"\byours\s+(?:sincerely|faithfully|truly)\b|\b(?:kind|best|warm)\s+regards\b"
+    r"|\bif\s+you\s+are\s+(?:not\s+satisfied|unhappy|dissatisfied)|\brequest\s+an\s+internal\s+review"
+    r"|\bright\s+(?:of|to)\s+(?:complain|appeal)|\bInformation\s+Commissioner",
+    re.I,
+)
+
 # Wording signals: name -> the pattern searched in the response part of the page.
 _WORDING: dict[str, re.Pattern[str]] = {
     "disclosing_words": DISCLOSED,
@@ -246,6 +271,8 @@ _WORDING: dict[str, re.Pattern[str]] = {
     "cost_words": COST_WORDS,
     "out_of_scope": OUT_OF_SCOPE,
     "cost_estimate": COST_ESTIMATE,
+    "letter_close": LETTER_CLOSE,
+    "attached": ATTACHED,
 }
 
 
@@ -254,13 +281,15 @@ _WORDING: dict[str, re.Pattern[str]] = {
 _GATES: dict[str, tuple[str, ...]] = {
     "not_held": ("hold", "held"),
     "part_refused": ("part", "remainder", "rest", "regarding", "questions"),
-    "partly_withheld": ("some", "part", "most", "redact", "withh", "certain", "specific"),
+    "partly_withheld": ("some", "part", "most", "redact", "withh", "certain", "specific", "low", "small", "suppress"),
     "cannot_provide": ("cannot", "obliged", "required", "exceed", "refusal", "unable"),
     "nothing_withheld": ("withheld", "full"),
     "refusal_words": ("refus", "exempt", "withheld", "sensitive"),
     "cost_words": ("limit", "excess", "intensive"),
     "cost_estimate": ("cost",),
     "out_of_scope": ("scope", "remit", "derogat", "covered", "subject"),
+    "letter_close": ("yours", "regards", "satisf", "unhappy", "review", "right", "commissioner"),
+    "attached": ("attached", "enclosed"),
 }
 
 
@@ -344,8 +373,10 @@ def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money])
     if explicit:
         return explicit
     decided = decide_outcome(outcome_signals(text, exemptions, money))
-    if decided in ("refused", "not_held") and per_answer_outcome(text, exemptions) == "part_disclosure":
-        return "part_disclosure"  # one answer withheld or not held, another answered
+    if decided in ("refused", "not_held", None):
+        by_answer = per_answer_outcome(text, exemptions)
+        if by_answer == "part_disclosure" or (decided is None and by_answer):
+            return by_answer  # one answer withheld or not held and another answered; or the answers alone decide
     # A WhatDoTheyKnow status line is the requester's view: the body's own words, when they decide, win.
     return decided or _status_line(text)
 
@@ -371,15 +402,20 @@ def _answer_kind(answer: str, cites_exemption: bool) -> str | None:
 def per_answer_outcome(text: str, exemptions: list[Exemption]) -> str | None:
     """The outcome from what each numbered answer after the request got; None unless two or more are read."""
     request = request_span(text)
-    if not request:
+    heading = None if request else RESPONSE_HEADING.search(text)
+    if request:
+        start = request[1]
+    elif heading:
+        start = heading.end()  # a "Responses" heading after the questions restated without a request label
+    else:
         return None
-    response_text = text[request[1] :]
+    response_text = text[start:]
     marks = list(ANSWER_LINE.finditer(response_text))
     numbers = [int(re.sub(r"\D", "", m.group(0))) for m in marks]
     if len(marks) < 2 or numbers != list(range(1, len(marks) + 1)):
         return None  # answers are numbered 1, 2, 3 ...; anything else is a quoted statute or a list of documents
     ends = [m.start() for m in marks[1:]] + [min(len(response_text), marks[-1].start() + _MAX_ANSWER)]
-    cited = [e.span.start - request[1] for e in exemptions]
+    cited = [e.span.start - start for e in exemptions]
     kinds = {
         _answer_kind(response_text[m.start() : end], any(m.start() <= c < end for c in cited))
         for m, end in zip(marks, ends, strict=True)
@@ -398,7 +434,8 @@ def decide_outcome(s: Mapping[str, bool]) -> str | None:
     answered = s["released_money"] or s["qa_answers"] or s["answers_under_heading"]
     disclosed = answered or s["disclosing_words"]
     if s["cost_section"] and not s["released_money"]:
-        return "part_disclosure" if s["part_refused"] or s["partly_withheld"] else "refused"
+        # Over the limit for one part, and the rest sent as attachments or scoped as a part.
+        return "part_disclosure" if s["part_refused"] or s["partly_withheld"] or s["attached"] else "refused"
     if s["signpost_only"] and not (s["qa_answers"] or s["disclosing_words"] or s["partly_withheld"]):
         return "refused"  # "available on our website" (s.21) or "to be published" (s.22) for the whole request
     if s["ncnd"]:
@@ -433,11 +470,15 @@ def decide_outcome(s: Mapping[str, bool]) -> str | None:
     if s["unavailable"] and disclosed:
         return "part_disclosure"
     if s["cannot_provide"] and not answered:
-        return "refused"
+        # Something released beside what cannot be ("see the attached spreadsheet" ... "unable to provide").
+        return "part_disclosure" if s["attached"] else "refused"
     if s["nothing_withheld"]:
         return "full_disclosure"
     if s["holds_part"] or s["partly_withheld"] or (disclosed and s["refusal_words"]):
         return "part_disclosure"
     if disclosed or (s["held"] and s["response_heading"]) or s["nil_under_heading"]:
+        return "full_disclosure"
+    if s["letter_close"]:
+        # A whole letter that withholds nothing, holds everything and refuses nothing answered what it was asked.
         return "full_disclosure"
     return None

@@ -47,7 +47,9 @@ PRIMARY_LABEL = re.compile(
     r"|ref(?=\.?[ \t]*[:#]|\.[ \t])"
     r"|reference)\.?"
     # The value may follow on the next line, after a colon or a list bullet ("- Reference number\n- FOI1200").
-    r"(?P<gap>[ \t]*[:=\-–(|][ \t]*(?:\n\s*(?:[-•*][ \t]+)?)?|[ \t]+|[ \t]*\n\s*(?:[-•*][ \t]+)?)",
+    # "Reference no.20210357": an abbreviated "number" runs straight into the value.
+    r"(?P<gap>[ \t]*[:=\-–(|][ \t]*(?:\n\s*(?:[-•*][ \t]+)?)?|[ \t]+|[ \t]*\n\s*(?:[-•*][ \t]+)?"
+    r"|(?<=[Nn][Oo]\.)(?=\d))",
     re.IGNORECASE,
 )
 PUBLICATION_LABEL = re.compile(

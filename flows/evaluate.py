@@ -16,8 +16,11 @@ from typing import Any
 
 from foidata.extractors.facts import ResponseFacts
 from foidata.extractors.periods import normalise_period
-from foidata.flows.pipeline import process_bytes
+from foidata.flows.isolation import LimitedParser, process_safely
+from foidata.flows.pipeline import Processed, process_bytes
 
+# Tried first, in this order, when one id has several renderings; any other file named after the id (a
+# .docx letter, a .md email, a spreadsheet) is read as ingest would read it.
 TEXT_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 SET_FIELDS = ("references", "dates", "exemptions", "money")
 ACCURACY_FIELDS = (
@@ -205,39 +208,56 @@ def score_document(report: Report, doc_id: str, gold: dict[str, Any], pred: dict
 
 
 def find_text(texts: Path, doc_id: str) -> Path | None:
+    """The document a label scores: `texts/<id>.<any suffix>`, the usual renderings first."""
     for suffix in TEXT_SUFFIXES:
         candidate = texts / f"{doc_id}{suffix}"
         if candidate.exists():
             return candidate
-    return None
+    others = sorted(p for p in texts.glob(f"{doc_id}.*") if p.is_file() and p.stem == doc_id)
+    return others[0] if others else None
 
 
-def evaluate(gold_dir: Path, predictions_dir: Path | None = None) -> Report:
-    """Run the ingest extraction over `gold_dir/texts` and score it against `gold_dir/labels`."""
+def evaluate(gold_dir: Path, predictions_dir: Path | None = None, limited: bool = True) -> Report:
+    """Run the ingest extraction over `gold_dir/texts` and score it against `gold_dir/labels`.
+
+    Each document is parsed under ingest's time and memory limits (a child process), so one that hangs or
+    blows up is scored as a failure to read and the rest are still scored; `limited=False` parses in this
+    process (for profiling)."""
     report = Report()
     if predictions_dir:
         predictions_dir.mkdir(parents=True, exist_ok=True)
-    for label_path in sorted((gold_dir / "labels").glob("*.json")):
-        gold = json.loads(label_path.read_text(encoding="utf-8"))
-        doc_id = gold.get("id") or label_path.stem
-        text_path = find_text(gold_dir / "texts", label_path.stem)
-        report.documents += 1
-        if text_path is None:
-            report.failures[doc_id] = "no text file"
-            facts = ResponseFacts()
-        else:
-            processed = process_bytes(str(text_path), text_path.read_bytes(), run_id="eval")
-            if processed.facts is None:
-                errors = processed.rows.get("errors") or []
-                report.failures[doc_id] = getattr(errors[0], "reason", "failed") if errors else "failed"
-                facts = ResponseFacts()
-            else:
-                facts = processed.facts
-        pred = facts_to_label(doc_id, facts)
-        score_document(report, doc_id, gold, pred)
-        if predictions_dir:
-            (predictions_dir / f"{doc_id}.json").write_text(json.dumps(pred, indent=2, ensure_ascii=False) + "\n")
+    with LimitedParser() as parser:
+        for label_path in sorted((gold_dir / "labels").glob("*.json")):
+            gold = json.loads(label_path.read_text(encoding="utf-8"))
+            doc_id = gold.get("id") or label_path.stem
+            text_path = find_text(gold_dir / "texts", label_path.stem)
+            report.documents += 1
+            facts = _read_facts(report, doc_id, text_path, parser if limited else None)
+            pred = facts_to_label(doc_id, facts)
+            score_document(report, doc_id, gold, pred)
+            if predictions_dir:
+                (predictions_dir / f"{doc_id}.json").write_text(
+                    json.dumps(pred, indent=2, ensure_ascii=False) + "\n"
+                )
     return report
+
+
+def _read_facts(report: Report, doc_id: str, text_path: Path | None, parser: LimitedParser | None) -> ResponseFacts:
+    """The facts ingest would extract from one document; empty ones (and a failure noted) if it cannot be read."""
+    if text_path is None:
+        report.failures[doc_id] = "no text file"
+        return ResponseFacts()
+    data = text_path.read_bytes()
+    processed: Processed
+    if parser is None:
+        processed = process_bytes(str(text_path), data, run_id="eval")
+    else:
+        processed = process_safely(str(text_path), data, run_id="eval", parser=parser)
+    if processed.facts is None:
+        errors = processed.rows.get("errors") or []
+        report.failures[doc_id] = getattr(errors[0], "reason", "failed") if errors else "failed"
+        return ResponseFacts()
+    return processed.facts
 
 
 def format_report(report: Report, show_mistakes: bool = False) -> str:

@@ -155,3 +155,30 @@ def test_closing_the_parser_stops_its_child(no_children: None) -> None:
     parser = isolation.LimitedParser(worker=pathological)
     assert not parser.process("fine.txt", LETTER.encode(), "run").failed
     parser.close()
+
+
+def test_eval_scores_the_rest_when_one_document_hangs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `foidata eval` runs over gold folders nobody here has seen: a document that hangs the parser must be
+    # a failure to read, not a hung evaluation.
+    import json
+
+    from foidata.flows.evaluate import evaluate
+
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "texts" / "ok.txt").write_text(REPLY, encoding="utf-8")
+    (tmp_path / "texts" / "stuck.txt").write_text(f"{REPLY}\n{SLOW_MARK}\n", encoding="utf-8")
+    for doc_id in ("ok", "stuck"):
+        label = {
+            "id": doc_id, "references": {"primary": "2024/0042", "publication_id": None, "others": []},
+            "dates": {"request": None, "response": None, "published": None, "all": []},
+            "outcome": "not_held", "exemptions": [], "money": [], "questions": 0,
+        }
+        (tmp_path / "labels" / f"{doc_id}.json").write_text(json.dumps(label), encoding="utf-8")
+    set_read_limits(monkeypatch, document_seconds=0.5)
+    monkeypatch.setattr(isolation, "default_worker", pathological)
+    started = time.monotonic()
+    report = evaluate(tmp_path)
+    assert time.monotonic() - started < 10
+    assert list(report.failures) == ["stuck"] and "longer than 0.5 s" in report.failures["stuck"]
+    assert report.as_dict()["primary_reference"] == 0.5  # ok read right, stuck scored as read empty

@@ -57,3 +57,37 @@ def test_eval_without_labels_is_a_one_line_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["eval", "--gold", str(tmp_path)])
     assert result.exit_code == 1
     assert "labels" in result.output
+
+
+def _label(doc_id: str, primary: str) -> dict[str, object]:
+    return {
+        "id": doc_id, "references": {"primary": primary, "publication_id": None, "others": []},
+        "dates": {"request": None, "response": None, "published": None, "all": []},
+        "outcome": None, "exemptions": [], "money": [], "questions": 0,
+    }
+
+
+def test_eval_reads_any_format_ingest_reads(tmp_path: Path) -> None:
+    import docx
+
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "labels").mkdir()
+    letter = docx.Document()
+    letter.add_paragraph("Our ref: FOI 7781/24")
+    letter.add_paragraph("Thank you for your request.")
+    letter.save(str(tmp_path / "texts" / "w.docx"))
+    (tmp_path / "texts" / "m.md").write_text("Reference: FOI-2021-0456\n\nPlease find our reply below.\n")
+    for doc_id, primary in (("w", "7781/24"), ("m", "FOI-2021-0456")):
+        (tmp_path / "labels" / f"{doc_id}.json").write_text(json.dumps(_label(doc_id, primary)))
+    report = evaluate(tmp_path)
+    assert not report.failures
+    assert report.as_dict()["primary_reference"] == 1.0
+
+
+def test_eval_prefers_the_text_rendering_of_an_id(tmp_path: Path) -> None:
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "texts" / "d.txt").write_text("Our ref: 5512/23\n")
+    (tmp_path / "texts" / "d.md").write_text("Our ref: 9999/99\n")
+    (tmp_path / "labels" / "d.json").write_text(json.dumps(_label("d", "5512/23")))
+    assert evaluate(tmp_path).as_dict()["primary_reference"] == 1.0
