@@ -7,7 +7,8 @@ The documents (response letters, emails, attachments) belong to the repositories
 this project keeps only labels and a manifest naming each one by repository, commit, path and SHA-256.
 `eval` reads every document from a git mirror of its repository (as the search tool's `fetch` brings
 them: MIRRORS/OWNER+NAME/repo), checks the hash, writes it to a temporary gold folder, scores it with
-`foidata eval`'s scorer and deletes the folder. A body is wholly train or wholly test, by the same hash
+`foidata eval`'s scorer and deletes the folder. Rows whose repository is `shared` are read in place from the
+owner's `../shared/` folder. A body is wholly train or wholly test, by the same hash
 of its name as `bench/split_corpus.py`, so the split agrees with the search-page corpus.
 `--renderings` also scores each document's text (as foidata reads it) rendered as .txt, HTML and PDF
 (`bench/render.py`): the same labels should come out of every rendering.
@@ -34,6 +35,8 @@ from foidata.flows.evaluate import evaluate, find_text, format_report
 from foidata.flows.pipeline import process_bytes
 
 HERE = Path(__file__).resolve().parent / "gitcorpus"
+# Rows whose repo is "shared" are files of the project owner's shared folder, beside the checkout.
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 COLUMNS = ("id", "batch", "split", "body", "nation", "law", "format", "repo", "commit", "path", "sha256")
 
 
@@ -51,6 +54,8 @@ def collect(batches: list[Path], test_share: float) -> None:
                 if len(line) < 10 or not (batch / "labels" / f"{line[0]}.json").exists():
                     continue
                 doc_id, repo, commit, path, sha, body, _title, fmt, nation, law = (c.strip() for c in line[:10])
+                if repo == "shared" and not path.startswith("corpus/"):
+                    path = f"corpus/pdfs/{path}"  # the owner's shared folder, read in place
                 rows[doc_id] = dict(
                     id=doc_id, batch=batch.name, split=side_of(body, test_share), body=body, nation=nation,
                     law=law, format=fmt, repo=repo, commit=commit, path=path, sha256=sha,
@@ -64,6 +69,11 @@ def collect(batches: list[Path], test_share: float) -> None:
 
 
 def blob(mirrors: Path, repo: str, commit: str, path: str) -> bytes:
+    if repo == "shared":
+        try:
+            return (SHARED / path).read_bytes()
+        except OSError as exc:
+            raise LookupError(f"shared/{path}: {exc.strerror}") from exc
     git_dir = mirrors / repo.replace("/", "+", 1) / "repo"
     done = subprocess.run(
         ["git", "--git-dir", str(git_dir), "cat-file", "blob", f"{commit}:{path}"], capture_output=True, check=False

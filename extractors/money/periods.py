@@ -81,15 +81,9 @@ def _is_header_row(cells: list[str]) -> bool:
 
 
 _HEADER_WORDS = re.compile(r"\b(?:financial|calendar|fiscal|years?|fy|total|spend|to\s+date|ytd)\b", re.I)
-
-
 _NO_COLUMN = "no column"
-
-
 # Rows and runs longer than these are data dumps, not flattened tables; reading them per figure would be quadratic.
 _MAX_ROW = 2000
-
-
 _MAX_RUN = 60
 
 
@@ -233,11 +227,7 @@ _DATED_ENTRY = re.compile(
     r"[ \t]*[-–:][ \t]*\Z",
     re.I,
 )
-
-
 _PERIOD_AFTER = re.compile(
     r"[ \t]*(?:in|for|during|of|over)[ \t]+(?:the[ \t]+)?(?:(?:financial|calendar)[ \t]+year[ \t]+|year[ \t]+)?", re.I
 )
-
-
 _PERIOD_LIST = re.compile(r"\s*(?:and|to|-|–|until|through)\s*", re.I)
