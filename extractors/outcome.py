@@ -236,7 +236,10 @@ def _answered_after(heading: re.Match[str] | None, text: str) -> bool:
 
 # Information sent with the letter: a release, where "set out below" may introduce only the reasons for refusing.
 ATTACHED = re.compile(
-    r"please\s+(?:see|find|refer\s+to)\s+(?:\w+\s+){0,3}?(?:attached|enclosed)\b"
+    r"please\s+(?:see|find|refer\s+to)\s+(?:\w+\s+){0,3}?(?:attached|enclosed)"
+    # ... followed by what it releases, not "attached details of our complaints procedure".
+    r"(?:[ \t]*[.,:\n]|\s+(?:\w+\s+){0,2}?(?:documents?|files?|spreadsheets?|workbooks?|information|data|response"
+    r"|tables?|letter|cop(?:y|ies)|report|figures|csv|excel|pdf)\b)"
     r"|\battached\s+(?:(?:excel|csv|pdf|word)\s+)?(?:documents?|files?|spreadsheets?|workbooks?)\b"
     r"|(?:provided|released|disclosed|contained|included)\s+(?:in|within)\s+the\s+(?:\w+\s+){0,2}?(?:attached|enclosed)"
     r"|\b(?:spreadsheet|document|file|table|workbook)s?\s+attached\b|\b(?:is|are)\s+attached\b",
@@ -432,7 +435,7 @@ def per_answer_outcome(text: str, exemptions: list[Exemption]) -> str | None:
 def decide_outcome(s: Mapping[str, bool]) -> str | None:
     """The hand-written rules over outcome_signals, for a page that prints no outcome line."""
     answered = s["released_money"] or s["qa_answers"] or s["answers_under_heading"]
-    disclosed = answered or s["disclosing_words"]
+    disclosed = answered or s["disclosing_words"] or s["attached"]
     if s["cost_section"] and not s["released_money"]:
         # Over the limit for one part, and the rest sent as attachments or scoped as a part.
         return "part_disclosure" if s["part_refused"] or s["partly_withheld"] or s["attached"] else "refused"

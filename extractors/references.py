@@ -121,6 +121,11 @@ _STACKED_LABELS = re.compile(
 )
 
 
+# After a reference label a code may have no digits at all ("Reference Number: CHS/AWZBQX"): capitals in parts
+# joined by a slash, dash or underscore, which "N/A" or "TBC" are too short to be.
+_LETTER_CODE = re.compile(r"(?=.{6,})[A-Z]{2,}(?:[/_-][A-Z0-9]{2,})+")
+
+
 def _value_after(text: str, pos: int) -> Span | None:
     stacked = _STACKED_LABELS.match(text, pos)
     if stacked:
@@ -132,7 +137,7 @@ def _value_after(text: str, pos: int) -> Span | None:
     if not m:
         return None
     span = _cleaned(m, 0)
-    return span if _looks_like_reference(span.text) else None
+    return span if _looks_like_reference(span.text) or _LETTER_CODE.fullmatch(span.text) else None
 
 
 def _cleaned(m: re.Match[str], group: str | int = "value") -> Span:

@@ -756,3 +756,24 @@ def test_a_superscript_ordinal_on_its_own_line_is_part_of_the_date() -> None:
 )
 def test_the_acts_initials_then_a_bare_section(text: str, expected: list[str]) -> None:
     assert [e.provision for e in find_exemptions(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "primary"),
+    [
+        ("Request for Information - Reference Number: KLM/QWERTY\nDear Ms Ray", "KLM/QWERTY"),
+        ("Reference Number: ABC/DEFGH – INTERNAL REVIEW\n", "ABC/DEFGH"),
+        ("Our ref: N/A\nDear Ms Ray", None),  # too short to be a code
+        ("Our reference: PLEASE QUOTE\n", None),  # words, not a code
+    ],
+)
+def test_a_label_takes_a_code_without_digits(text: str, primary: str | None) -> None:
+    assert refs(text)["primary"] == primary
+
+
+def test_an_attachment_beside_an_exemption_is_a_partial_release() -> None:
+    text = (
+        "Having reviewed the request, we uphold the use of section 43(2) for the contract prices. The "
+        "remaining documents are attached to this email. Yours sincerely"
+    )
+    assert outcome(text) == "part_disclosure"
