@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from render import to_html, to_pdf
 from split_corpus import side_of
+from wdtk_json import thread_html
 
 from foidata.flows.evaluate import evaluate, find_text, format_report
 from foidata.flows.pipeline import process_bytes
@@ -97,8 +98,11 @@ def materialize(rows: list[dict[str, str]], mirrors: Path, out: Path) -> list[st
         if hashlib.sha256(data).hexdigest() != row["sha256"]:
             problems.append(f"{row['id']}: SHA-256 differs from the manifest")
             continue
-        suffix = Path(row["path"]).suffix.lower() or ".txt"
-        (out / "texts" / f"{row['id']}{suffix}").write_bytes(data)
+        if row["format"] == "wdtk-json":  # a WhatDoTheyKnow thread kept as JSON: read as its page would be
+            (out / "texts" / f"{row['id']}.html").write_text(thread_html(data, row["body"]), encoding="utf-8")
+        else:
+            suffix = Path(row["path"]).suffix.lower() or ".txt"
+            (out / "texts" / f"{row['id']}{suffix}").write_bytes(data)
         shutil.copy(HERE / "labels" / f"{row['id']}.json", out / "labels" / f"{row['id']}.json")
     return problems
 

@@ -27,8 +27,9 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 # step is a set of digits is scanned for them in C, several times faster than one that starts with a lookbehind.
 # "(?<![\d/.-])[0-3]?\d" as such: a first digit with no digit, slash, dot or dash before it, then a second digit
 # if the first was 0-3.
-# A superscript ordinal comes out of a PDF's text layer on a line of its own ("4\nth March 2021").
-_ORDINAL = r"(?:(?:[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t]*)?(?:st|nd|rd|th)(?![a-z]))?"
+# A superscript ordinal comes out of a PDF's text layer on a line of its own ("4\nth March 2021"), and out of
+# WhatDoTheyKnow's text of an email with a caret ("1^st January 2025").
+_ORDINAL = r"(?:(?:[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t]*|\^)?(?:st|nd|rd|th)(?![a-z]))?"
 _DAY_FIRST = rf"(?P<day>\d(?<![\d/.-]\d)(?:(?<=[0-3])\d)?){_ORDINAL}"
 DAY_MONTH_YEAR = re.compile(rf"{_DAY_FIRST}(?:\s+of)?[\s]+{_MONTH}(?![a-z]),?\s+{_YEAR}", re.IGNORECASE)
 MONTH_DAY_YEAR = re.compile(rf"(?<![a-z]){_MONTH}\s+{_DAY},?\s+{_YEAR}", re.IGNORECASE)

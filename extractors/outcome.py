@@ -58,7 +58,7 @@ NCND_PARTIAL = re.compile(
     re.I,
 )
 NOT_HELD = re.compile(
-    r"(?:does|do)\s+not\s+hold|holds?\s+no\s+(?:recorded\s+)?information|(?:information|data)\s+(?:is|was)\s+not\s+held"
+    r"(?:does|do)\s+not\s+hold|\b(?:don|doesn)[’']t\s+hold\b|holds?\s+no\s+(?:recorded\s+)?information|(?:information|data)\s+(?:is|was)\s+not\s+held"
     r"|not\s+held\s+by|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|no\s+information\s+held"
     r"|\binformation\s+not\s+held\b|\b(?:is|are|was|were)\s+not\s+held\b",
     re.I,

@@ -126,6 +126,9 @@ _STACKED_LABELS = re.compile(
 _LETTER_CODE = re.compile(r"(?=.{6,})[A-Z]{2,}(?:[/_-][A-Z0-9]{2,})+")
 
 
+_PROSE_WORD = re.compile(r"[a-z]{3,}[ \t]")
+
+
 def _value_after(text: str, pos: int) -> Span | None:
     stacked = _STACKED_LABELS.match(text, pos)
     if stacked:
@@ -137,6 +140,8 @@ def _value_after(text: str, pos: int) -> Span | None:
     if not m:
         return None
     span = _cleaned(m, 0)
+    if _PROSE_WORD.match(span.text):
+        return None  # "request within 20 working days": a sentence goes on after the label, not a reference
     return span if _looks_like_reference(span.text) or _LETTER_CODE.fullmatch(span.text) else None
 
 
@@ -157,8 +162,9 @@ def _labelled_primary(text: str) -> Span | None:
     first: Span | None = None
     for m in PRIMARY_LABEL.finditer(text):
         gap = m.group("gap")
-        if "\n" in gap:
-            # A label alone on its line ("FOI reference\nFOI 1782531/23"): the whole line must be the label.
+        if "\n" in gap and not re.match(r"[ \t]*[:–-]", gap):
+            # A label alone on its line ("FOI reference\nFOI 1782531/23"): the whole line must be the label,
+            # unless a colon or dash ends it ("Subject: Request – Reference –\nEIR / 1001190", a wrapped subject).
             line_start = text.rfind("\n", 0, m.start()) + 1
             if text[line_start : m.start()].strip(" \t-•*"):
                 continue

@@ -59,7 +59,8 @@ _SYMBOL_AMOUNT_REST = (
 )
 
 
-SYMBOL_AMOUNT = re.compile(rf"(?P<cur>£|€|\$|\bGBP|\bEUR|\bUSD){_SYMBOL_AMOUNT_REST}", re.IGNORECASE)
+# Currency codes in capitals only: "eur03.safelinks.protection.outlook.com" is a host name, not €3.
+SYMBOL_AMOUNT = re.compile(rf"(?P<cur>£|€|\$|\b(?-i:GBP|EUR|USD)){_SYMBOL_AMOUNT_REST}", re.IGNORECASE)
 
 
 # The same for a text with no currency code in it. A pattern that starts with a set of uncased characters is

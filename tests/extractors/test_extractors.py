@@ -777,3 +777,29 @@ def test_an_attachment_beside_an_exemption_is_a_partial_release() -> None:
         "remaining documents are attached to this email. Yours sincerely"
     )
     assert outcome(text) == "part_disclosure"
+
+
+def test_currency_codes_are_capitals_not_host_names() -> None:
+    found = find_money("Link: https://eur03.safelinks.protection.outlook.com/x. A fee of EUR 500 and GBP5k.")
+    assert [(m.span.text, m.amount) for m in find_money("https://eur03.safelinks.example/")] == []
+    assert [m.span.text for m in found] == ["EUR 500", "GBP5k"]
+
+
+@pytest.mark.parametrize(
+    ("text", "primary"),
+    [
+        # A sentence goes on after a label-like phrase: no reference.
+        ("Under the Freedom of Information request within 20 working days we will reply.", None),
+        ("Our ref: foi/1234\n", "foi/1234"),
+        # An email subject wrapped after its label's dash.
+        ("Subject: Re – Information Request – Reference –\nEIR / 7701234\nDear Ms Roe", "7701234"),
+    ],
+)
+def test_label_values_in_email_threads(text: str, primary: str | None) -> None:
+    assert refs(text)["primary"] == primary
+
+
+def test_thread_text_ordinals_and_contractions() -> None:
+    # WhatDoTheyKnow's text of an email marks a superscript with a caret; replies use contractions.
+    assert [d.value.isoformat() for d in find_dates("from 1^st January 2025 the form changes")] == ["2025-01-01"]
+    assert outcome("We are not answering under FOI because we don’t hold information. Kind regards") == "not_held"
