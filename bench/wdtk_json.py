@@ -14,19 +14,23 @@ import html
 import json
 from typing import Any
 
-ROLES = {"outgoing": "Request from the requester", "incoming": "Response from {body}"}
+# Each message's header names its sender, as a thread page's does (no "Request"/"Response" headings there).
+ROLES = {"outgoing": "The requester", "incoming": "{body}"}
 
 
 def thread_html(data: bytes, body: str) -> str:
     request: dict[str, Any] = json.loads(data)
     parts = [f"<h1>{html.escape(request.get('title') or '')}</h1>"]
     for event in request.get("events") or []:
-        role = ROLES.get(event.get("type") or "", "Message").format(body=html.escape(body))
+        kind = event.get("type") or ""
+        role = ROLES.get(kind, "Message").format(body=html.escape(body))
         when = (event.get("created_at") or "")[:10]
-        parts.append(f"<h2>{role}</h2><p>{html.escape(when)}</p>")
+        # A thread page's own structure: one div.correspondence per message, incoming or outgoing.
+        parts.append(f"<div class='{html.escape(kind)} correspondence'><h2>{role}</h2><p>{html.escape(when)}</p>")
         for block in event.get("content") or []:
             paragraphs = str(block).split("\n\n")
             parts.extend(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs if p.strip())
+        parts.append("</div>")
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
         f"{html.escape(request.get('title') or '')}</title></head><body><main>{''.join(parts)}</main></body></html>"

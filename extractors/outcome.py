@@ -70,6 +70,7 @@ DISCLOSED = re.compile(
     r"|information\s+above|attached\s+(?:spreadsheet|document|file|workbook)|the\s+below\s+and\s+attached"
     r"|answers?\s+to\s+your\s+questions|information\s+(?:is\s+)?(?:provided|released|disclosed)\s+(?:below|above|in)"
     r"|please\s+find\s+(?:the\s+)?(?:requested\s+|relevant\s+)?(?:information|data|details)\b"
+    r"|please\s+find\s+[^.\n]{0,60}?\bresponse\s+to\s+your\s+request\s+(?:is\s+)?(?:set\s+out\s+)?(?:below|attached)"
     r"|attached\s+(?:csv|excel|pdf|word)\s+(?:files?|spreadsheets?|documents?|workbooks?)|\(see\s+attached\)|\b(?:is|are)\s+attached\s+(?:via|below|to)\b"
     r"|(?:have|has\s+been|were|was)\s+redacted|applied\s+(?:the\s+following\s+)?redactions"
     r"|redacted\s+(?:version|copy)"

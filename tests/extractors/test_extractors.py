@@ -803,3 +803,5 @@ def test_thread_text_ordinals_and_contractions() -> None:
     # WhatDoTheyKnow's text of an email marks a superscript with a caret; replies use contractions.
     assert [d.value.isoformat() for d in find_dates("from 1^st January 2025 the form changes")] == ["2025-01-01"]
     assert outcome("We are not answering under FOI because we don’t hold information. Kind regards") == "not_held"
+    reply = "Please find the Council’s response to your request set out below:\nPotholes reported in 2023 = 1285"
+    assert outcome(reply) == "full_disclosure"
