@@ -127,6 +127,9 @@ _LETTER_CODE = re.compile(r"(?=.{6,})[A-Z]{2,}(?:[/_-][A-Z0-9]{2,})+")
 
 
 _PROSE_WORD = re.compile(r"[a-z]{3,}[ \t]")
+# The body's initials before the request's kind and number ("Our Reference: SPFT FOI 20/21-349"): the number is
+# the reference, as after "FOI" alone.
+_INITIALS_THEN_KIND = re.compile(r"[A-Z]{2,6}[ \t]+(?=(?:FOI|FOIA|EIR)\b[ \t]*[-:/]?[ \t]*\d)")
 
 
 def _value_after(text: str, pos: int) -> Span | None:
@@ -136,6 +139,9 @@ def _value_after(text: str, pos: int) -> Span | None:
     date_first = _DATE_FIRST.match(text, pos)
     if date_first:
         pos = date_first.end()
+    initials = _INITIALS_THEN_KIND.match(text, pos)
+    if initials:
+        pos = initials.end()
     m = _VALUE_RE.match(text, pos)
     if not m:
         return None

@@ -764,6 +764,8 @@ def test_the_acts_initials_then_a_bare_section(text: str, expected: list[str]) -
         ("Request for Information - Reference Number: KLM/QWERTY\nDear Ms Ray", "KLM/QWERTY"),
         ("Reference Number: ABC/DEFGH – INTERNAL REVIEW\n", "ABC/DEFGH"),
         ("Our ref: N/A\nDear Ms Ray", None),  # too short to be a code
+        ("Our Reference: NWFT FOI 21/22-118\nDear Ms Ray", "21/22-118"),  # the body's initials, then the kind
+        ("Ref: DPT 21/22/004\n", "DPT 21/22/004"),  # initials joined straight to the number stay
         ("Our reference: PLEASE QUOTE\n", None),  # words, not a code
     ],
 )
