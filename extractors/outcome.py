@@ -65,12 +65,15 @@ NOT_HELD = re.compile(
 )
 # Words that release information, strong enough on their own.
 DISCLOSED = re.compile(
-    r"release[sd]?\s+(?:part\s+of\s+)?the\s+information|decided\s+(?:today\s+)?to\s+release|please\s+find\s+(?:attached|below)"
+    r"release[sd]?\s+(?:part\s+of\s+)?the\s+information|decided\s+(?:today\s+)?to\s+release"
+    # "Please find below our response" introduces any answer, a refusal too; "please find below the figures" releases.
+    r"|please\s+find\s+(?:attached|below)(?![,\s]+(?:[\w’'.]+\s+){0,4}?response\b)"
     r"|(?:is|are)\s+(?:shown|set\s+out|provided|given|detailed)\s+(?:in\s+the\s+table\s+)?below|as\s+follows"
     r"|information\s+above|attached\s+(?:spreadsheet|document|file|workbook)|the\s+below\s+and\s+attached"
-    r"|answers?\s+to\s+your\s+questions|information\s+(?:is\s+)?(?:provided|released|disclosed)\s+(?:below|above|in)"
+    r"|answers?\s+to\s+your\s+questions"
+    # Not the re-use notice: "the information provided in this response is available for re-use".
+    r"|information\s+(?:is\s+)?(?:provided|released|disclosed)\s+(?:below|above|in(?!\s+(?:this|our)\s+(?:response|letter|e-?mail|reply)))"
     r"|please\s+find\s+(?:the\s+)?(?:requested\s+|relevant\s+)?(?:information|data|details)\b"
-    r"|please\s+find\s+[^.\n]{0,60}?\bresponse\s+to\s+your\s+request\s+(?:is\s+)?(?:set\s+out\s+)?(?:below|attached)"
     r"|attached\s+(?:csv|excel|pdf|word)\s+(?:files?|spreadsheets?|documents?|workbooks?)|\(see\s+attached\)|\b(?:is|are)\s+attached\s+(?:via|below|to)\b"
     r"|(?:have|has\s+been|were|was)\s+redacted|applied\s+(?:the\s+following\s+)?redactions"
     r"|redacted\s+(?:version|copy)"

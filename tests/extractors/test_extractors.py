@@ -805,5 +805,11 @@ def test_thread_text_ordinals_and_contractions() -> None:
     # WhatDoTheyKnow's text of an email marks a superscript with a caret; replies use contractions.
     assert [d.value.isoformat() for d in find_dates("from 1^st January 2025 the form changes")] == ["2025-01-01"]
     assert outcome("We are not answering under FOI because we don’t hold information. Kind regards") == "not_held"
-    reply = "Please find the Council’s response to your request set out below:\nPotholes reported in 2023 = 1285"
-    assert outcome(reply) == "full_disclosure"
+    # "Please find our response set out below" introduces any answer, a refusal too: it releases nothing.
+    refusal = "Please find the Council’s response to your request set out below:\nThe data is exempt under s.21."
+    assert outcome(refusal) == "refused"
+    refusal = "Please find below, the Council’s response. The report is exempt under section 21 as it is published."
+    assert outcome(refusal) == "refused"
+    # The re-use notice under every answer releases nothing either.
+    reuse = "The policy is exempt under section 21: it is on our website. The information provided in this response "
+    assert outcome(reuse + "is available for re-use under the Open Government Licence.") == "refused"
