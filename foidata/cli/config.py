@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from foidata.flows.sources.spec import SourceSpec, parse_spec
+from foidata.output.tomlfile import read_toml
 from foidata.schemas.errors import FoidataError
 
 FILENAME = "foidata.toml"
@@ -123,12 +123,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     found = find_config(path)
     if found is None:
         return Config()
-    try:
-        raw = tomllib.loads(found.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{found}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{found}: not valid TOML: {exc}") from None
+    raw = read_toml(found, ConfigError)
     try:
         return Config.model_validate({**raw, "path": found.resolve()})
     except ValidationError as exc:
