@@ -68,10 +68,22 @@ def parse_spec(text: str) -> SourceSpec:
     """
     kind, _, value = text.partition(":")
     if not value.strip():
-        raise SpecError(f"{text!r}: expected KIND:VALUE, e.g. police:essex")
+        raise _no_value(text)
     if kind not in SPEC_KINDS:
         raise SpecError(f"{text!r}: unknown source {kind!r} ({', '.join(SPEC_KINDS)})")
     return SourceSpec(kind, value.strip())  # type: ignore[arg-type]  # checked against SPEC_KINDS above
+
+
+def make_spec(kind: SpecKind, value: str) -> SourceSpec:
+    """The spec parse_spec makes of `KIND:VALUE`, built from its parts (foidata.toml's [[sources]] has them
+    apart): the value stripped, and an empty one the same SpecError."""
+    if not value.strip():
+        raise _no_value(f"{kind}:{value}")
+    return SourceSpec(kind, value.strip())
+
+
+def _no_value(text: str) -> SpecError:
+    return SpecError(f"{text!r}: expected KIND:VALUE, e.g. police:essex")
 
 
 def url_list(lines: Iterable[str]) -> list[str]:

@@ -9,10 +9,10 @@ import click
 import pytest
 
 import foidata.flows.sources.spec as spec_module
-from foidata.cli.config import Source
+from foidata.cli.config import SPEC_KIND_OF, Source
 from foidata.cli.scrape import scrape
 from foidata.flows.sources import SOURCES
-from foidata.flows.sources.spec import SCRAPED_AS, SourceSpec, SpecError, parse_spec
+from foidata.flows.sources.spec import SCRAPED_AS, SPEC_KINDS, SourceSpec, SpecError, parse_spec
 
 
 def test_the_examples_hold() -> None:
@@ -75,3 +75,15 @@ def test_files_are_ingested_not_scraped() -> None:
 )
 def test_a_config_entry_is_the_same_spec(entry: dict[str, object], expected: SourceSpec) -> None:
     assert Source.model_validate(entry).spec == expected
+
+
+def test_every_spec_kind_is_a_sources_key_and_an_empty_one_is_refused_as_parse_spec_does() -> None:
+    assert sorted(SPEC_KIND_OF.values()) == sorted(SPEC_KINDS)
+    assert set(SPEC_KIND_OF) < set(Source.model_fields)
+    assert Source.model_validate({"police": " kent "}).spec == parse_spec("police: kent ")
+    for entry, text in (({"police": " "}, "police: "), ({"files": []}, "files:")):
+        with pytest.raises(SpecError) as from_config:
+            Source.model_validate(entry).spec  # noqa: B018
+        with pytest.raises(SpecError) as from_text:
+            parse_spec(text)
+        assert str(from_config.value) == str(from_text.value)
