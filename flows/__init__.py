@@ -4,10 +4,10 @@ the names below are loaded on first use."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from foidata.flows.settings import DEFAULT_BATCH_SIZE, PREFECT_ENV_DEFAULTS, set_prefect_env_defaults
+from foidata.schemas.lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from foidata.flows.ingest import FailureGroup, IngestSummary, run_ingest
@@ -19,12 +19,7 @@ _LAZY = {
     "run_ingest": "foidata.flows.ingest",
     "ingest_flow": "foidata.flows.prefect_flow",  # Prefect takes most of a second to import
 }
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 
 __all__ = [

@@ -13,9 +13,9 @@ The names below are the library's face. They are imported on first use, so `impo
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from foidata.schemas.lazy import lazy_getattr
 from foidata.schemas.versions import EXTRACTOR_VERSION, SCHEMA_VERSION, __version__
 
 if TYPE_CHECKING:
@@ -39,12 +39,7 @@ _LAZY = {
     "read_table": "foidata.output.read",
     "FoidataError": "foidata.schemas.errors",
 }
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Pydantic models for every dataset row (the one source of truth) and the Arrow schemas derived from them;
-also the versions foidata stamps on its output (versions.py), the errors it raises (errors.py) and the limits
-it reads within (limits.py).
+also the versions foidata stamps on its output (versions.py), the errors it raises (errors.py), the limits
+it reads within (limits.py) and the lazy re-export every stage's package uses (lazy.py).
 
 The names below load pydantic and pyarrow, so they are imported on first use: `foidata.schemas.versions` and
 `foidata.schemas.errors` stay cheap for the command line.
@@ -8,9 +8,9 @@ The names below load pydantic and pyarrow, so they are imported on first use: `f
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from foidata.schemas.lazy import lazy_getattr
 from foidata.schemas.versions import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -34,12 +34,7 @@ _RECORDS = ("OUTCOMES", "TABLES", "AttachmentRecord", "DateRecord", "ErrorRecord
             "PageRecord", "Provenance", "ReferenceRecord", "ResponseRecord", "TableCellRecord")
 _LAZY = {**dict.fromkeys(_RECORDS, "foidata.schemas.records"),
          "arrow_schema": "foidata.schemas.arrow", "data_dictionary": "foidata.schemas.arrow"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 
 __all__ = [

@@ -16,6 +16,15 @@ from foidata.schemas.errors import FoidataError
 SpecKind = Literal["police", "wdtk", "wdtk-search", "urls", "files"]
 SPEC_KINDS: tuple[str, ...] = get_args(SpecKind)
 
+# A scraped kind -> the registered source (foidata.flows.sources.SOURCES) and the one option its value fills.
+# `foidata scrape SOURCE` spells each option --OPTION, so foidata run's command lines come from this table too.
+# `urls` is not in it: its value is a file, read here for the flow but passed by path on the command line.
+SCRAPED_AS: dict[SpecKind, tuple[str, str]] = {
+    "police": ("police", "force"),
+    "wdtk": ("wdtk", "body"),
+    "wdtk-search": ("wdtk", "search"),
+}
+
 
 class SpecError(FoidataError, ValueError):
     """A source spec that names no known kind, or no value."""
@@ -37,12 +46,9 @@ class SourceSpec:
     def scrape_options(self, base: Path | None = None) -> tuple[str, dict[str, Any]]:
         """The registered source (foidata.flows.sources.SOURCES) and its options, e.g. ("wdtk", {"search": q}).
         A `urls` file is read now, relative to `base` when it is not absolute."""
-        if self.kind == "police":
-            return "police", {"force": self.value}
-        if self.kind == "wdtk":
-            return "wdtk", {"body": self.value}
-        if self.kind == "wdtk-search":
-            return "wdtk", {"search": self.value}
+        if self.kind in SCRAPED_AS:
+            source, option = SCRAPED_AS[self.kind]
+            return source, {option: self.value}
         if self.kind == "urls":
             path = Path(self.value).expanduser()
             path = path if path.is_absolute() or base is None else base / path
@@ -62,10 +68,22 @@ def parse_spec(text: str) -> SourceSpec:
     """
     kind, _, value = text.partition(":")
     if not value.strip():
-        raise SpecError(f"{text!r}: expected KIND:VALUE, e.g. police:essex")
+        raise _no_value(text)
     if kind not in SPEC_KINDS:
         raise SpecError(f"{text!r}: unknown source {kind!r} ({', '.join(SPEC_KINDS)})")
     return SourceSpec(kind, value.strip())  # type: ignore[arg-type]  # checked against SPEC_KINDS above
+
+
+def make_spec(kind: SpecKind, value: str) -> SourceSpec:
+    """The spec parse_spec makes of `KIND:VALUE`, built from its parts (foidata.toml's [[sources]] has them
+    apart): the value stripped, and an empty one the same SpecError."""
+    if not value.strip():
+        raise _no_value(f"{kind}:{value}")
+    return SourceSpec(kind, value.strip())
+
+
+def _no_value(text: str) -> SpecError:
+    return SpecError(f"{text!r}: expected KIND:VALUE, e.g. police:essex")
 
 
 def url_list(lines: Iterable[str]) -> list[str]:

@@ -26,17 +26,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from foidata.flows.sources.spec import SourceSpec, parse_spec
+from foidata.flows.sources.spec import SourceSpec, SpecKind, make_spec
+from foidata.output.tomlfile import read_toml
 from foidata.schemas.errors import FoidataError
 
 FILENAME = "foidata.toml"
 ENV = "FOIDATA_CONFIG"
-SOURCE_KINDS = ("police", "wdtk", "wdtk_search", "urls", "files")
+# A [[sources]] key -> the spec kind it names (a TOML key reads better with _ than with -).
+SPEC_KIND_OF: dict[str, SpecKind] = {
+    "police": "police", "wdtk": "wdtk", "wdtk_search": "wdtk-search", "urls": "urls", "files": "files",
+}
+SOURCE_KINDS = tuple(SPEC_KIND_OF)
 
 
 class ConfigError(FoidataError, ValueError):
@@ -87,7 +91,7 @@ class Source(_Strict):
     def spec(self) -> SourceSpec:
         """The entry as the source spec `foidata serve` takes (files: their paths, space-separated)."""
         value = getattr(self, self.kind)
-        return parse_spec(f"{self.kind.replace('_', '-')}:{' '.join(value) if isinstance(value, list) else value}")
+        return make_spec(SPEC_KIND_OF[self.kind], " ".join(value) if isinstance(value, list) else value)
 
     def describe(self) -> str:
         return str(self.spec)
@@ -123,12 +127,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     found = find_config(path)
     if found is None:
         return Config()
-    try:
-        raw = tomllib.loads(found.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{found}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{found}: not valid TOML: {exc}") from None
+    raw = read_toml(found, ConfigError)
     try:
         return Config.model_validate({**raw, "path": found.resolve()})
     except ValidationError as exc:

@@ -17,7 +17,7 @@ import click
 
 from foidata.cli.config import Config, ConfigError, Source, find_config, load_config
 from foidata.cli.console import make_output, output_options, user_errors
-from foidata.flows.sources.spec import SourceSpec
+from foidata.flows.sources.spec import SCRAPED_AS, SourceSpec
 
 EXIT_PARTIAL = 3  # as ingest: the run finished but some documents could not be read
 
@@ -75,13 +75,11 @@ def _source_step(config: Config, source: Source, data: str) -> Step:
 
 
 def _scrape_args(spec: SourceSpec, config: Config) -> list[str]:
-    """`foidata scrape` arguments for a spec: the command line's spelling of SourceSpec.scrape_options."""
-    if spec.kind == "police":
-        return ["scrape", "police", "--force", spec.value]
-    if spec.kind == "wdtk":
-        return ["scrape", "wdtk", "--body", spec.value]
-    if spec.kind == "wdtk-search":
-        return ["scrape", "wdtk", "--search", spec.value]
+    """`foidata scrape` arguments for a spec: the command line's spelling of SourceSpec.scrape_options (one
+    table, SCRAPED_AS, gives both); a URL list is passed by its path, relative to foidata.toml."""
+    if spec.kind in SCRAPED_AS:
+        source, option = SCRAPED_AS[spec.kind]
+        return ["scrape", source, f"--{option}", spec.value]
     return ["scrape", "urls", str(config.resolve(spec.value))]
 
 

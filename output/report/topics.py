@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import importlib.resources
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from foidata.output.tomlfile import read_toml
 from foidata.schemas.errors import FoidataError
 
 FIELDS = ("subject", "sentence", "paragraph", "title", "keywords")
@@ -76,12 +76,7 @@ def default_topics_path() -> Path:
 def load_topics(path: Path | None = None) -> dict[str, Topic]:
     """Every topic in the table (the bundled one unless `path`), plus `all` (every figure, by kind)."""
     path = path or default_topics_path()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise TopicError(f"{path}: cannot read the topics table: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise TopicError(f"{path}: not valid TOML: {exc}") from None
+    raw = read_toml(path, TopicError, "the topics table")
     topics = {name: _topic(path, name, entry) for name, entry in raw.items()}
     if "all" not in topics:
         ict = topics.get("ict")

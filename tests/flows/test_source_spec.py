@@ -5,12 +5,14 @@ from __future__ import annotations
 import doctest
 from pathlib import Path
 
+import click
 import pytest
 
 import foidata.flows.sources.spec as spec_module
-from foidata.cli.config import Source
+from foidata.cli.config import SPEC_KIND_OF, Source
+from foidata.cli.scrape import scrape
 from foidata.flows.sources import SOURCES
-from foidata.flows.sources.spec import SourceSpec, SpecError, parse_spec
+from foidata.flows.sources.spec import SCRAPED_AS, SPEC_KINDS, SourceSpec, SpecError, parse_spec
 
 
 def test_the_examples_hold() -> None:
@@ -29,6 +31,16 @@ def test_the_examples_hold() -> None:
 def test_a_spec_names_a_registered_source_and_its_options(text: str, kind: str, options: dict[str, str]) -> None:
     assert parse_spec(text).scrape_options() == (kind, options)
     assert kind in SOURCES
+
+
+@pytest.mark.parametrize("kind", sorted(SCRAPED_AS))
+def test_each_scraped_kind_is_an_option_of_its_scrape_command(kind: str) -> None:
+    """foidata run spells a spec as `foidata scrape SOURCE --OPTION VALUE`, from the same table as the flow's
+    options: the command must have that option, filling the parameter of that name."""
+    source, option = SCRAPED_AS[kind]
+    command = scrape.commands[source]
+    (param,) = [p for p in command.params if f"--{option}" in p.opts]
+    assert isinstance(param, click.Option) and param.name == option and source in SOURCES
 
 
 def test_a_url_list_is_read_relative_to_its_base(tmp_path: Path) -> None:
@@ -63,3 +75,15 @@ def test_files_are_ingested_not_scraped() -> None:
 )
 def test_a_config_entry_is_the_same_spec(entry: dict[str, object], expected: SourceSpec) -> None:
     assert Source.model_validate(entry).spec == expected
+
+
+def test_every_spec_kind_is_a_sources_key_and_an_empty_one_is_refused_as_parse_spec_does() -> None:
+    assert sorted(SPEC_KIND_OF.values()) == sorted(SPEC_KINDS)
+    assert set(SPEC_KIND_OF) < set(Source.model_fields)
+    assert Source.model_validate({"police": " kent "}).spec == parse_spec("police: kent ")
+    for entry, text in (({"police": " "}, "police: "), ({"files": []}, "files:")):
+        with pytest.raises(SpecError) as from_config:
+            Source.model_validate(entry).spec  # noqa: B018
+        with pytest.raises(SpecError) as from_text:
+            parse_spec(text)
+        assert str(from_config.value) == str(from_text.value)

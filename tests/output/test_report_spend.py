@@ -83,6 +83,17 @@ def test_a_bad_topics_table_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1 and result.output.startswith("Error: ") and "match_in" in result.output
 
 
+@pytest.mark.parametrize(("body", "message"), [
+    (None, "cannot read the topics table: No such file"), ("[ict\n", "not valid TOML"),
+])
+def test_an_unreadable_topics_table_names_the_file(tmp_path: Path, body: str | None, message: str) -> None:
+    table = tmp_path / "topics.toml"
+    if body is not None:
+        table.write_text(body, encoding="utf-8")
+    with pytest.raises(TopicError, match=f"^{re.escape(str(table))}: {message}"):
+        load_topics(table)
+
+
 @pytest.mark.parametrize(("amount", "approximate", "text"), [
     ("6800000", False, "£6.8m"), ("4900000", True, "c£4.9m"), ("3904210", False, "£3.9m"),
     ("412950", False, "£413k"), ("450", False, "£450"), ("25.5", False, "£25.50"), ("1500000000", False, "£1.5bn"),

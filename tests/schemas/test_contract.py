@@ -48,3 +48,22 @@ def test_versions_and_errors_import_without_pydantic_or_pyarrow() -> None:
             "print(sorted(m for m in ('pydantic', 'pyarrow') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_packages_load_their_names_on_first_use() -> None:
+    """The face, flows and schemas share one lazy `__getattr__`: importing them costs neither pydantic, pyarrow nor
+    Prefect, a name loads its module when first used, and an unknown name is the usual AttributeError."""
+    code = ("import sys, foidata, foidata.flows, foidata.schemas; "
+            "print(sorted(m for m in ('pydantic', 'pyarrow', 'prefect') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    import foidata
+    import foidata.flows
+    import foidata.schemas
+    from foidata.schemas.records import ResponseRecord
+
+    assert foidata.schemas.ResponseRecord is ResponseRecord and foidata.FoidataError is FoidataError
+    assert foidata.flows.run_ingest.__module__ == "foidata.flows.ingest"
+    for package in (foidata, foidata.flows, foidata.schemas):
+        with pytest.raises(AttributeError, match=rf"module '{package.__name__}' has no attribute 'nothing'"):
+            package.nothing  # noqa: B018
