@@ -146,6 +146,9 @@ _GET_SEGMENT = bare(pdfium_c.FPDFPath_GetPathSegment)
 _SEGMENT_POINT = bare(pdfium_c.FPDFPathSegment_GetPoint)
 _SEGMENT_TYPE = bare(pdfium_c.FPDFPathSegment_GetType)
 _SEGMENT_CLOSES = bare(pdfium_c.FPDFPathSegment_GetClose)
+_PAGE_OBJECT = bare(pdfium_c.FPDFPage_GetObject)
+_FORM_OBJECT = bare(pdfium_c.FPDFFormObj_GetObject)
+_OBJECT_TYPE = bare(pdfium_c.FPDFPageObj_GetType)
 
 
 def _multiply(inner: Matrix, outer: Matrix) -> Matrix:
@@ -263,11 +266,12 @@ def _address(handle: Any) -> int:
 
 def _children(page: pdfium.PdfPage, form: pdfium_c.FPDF_PAGEOBJECT | None) -> Iterator[pdfium_c.FPDF_PAGEOBJECT]:
     if form is None:
-        for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-            yield pdfium_c.FPDFPage_GetObject(page, index)
+        handle = page.raw
+        for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
+            yield _PAGE_OBJECT(handle, index)
     else:
         for index in range(pdfium_c.FPDFFormObj_CountObjects(form)):
-            yield pdfium_c.FPDFFormObj_GetObject(form, index)
+            yield _FORM_OBJECT(form, index)
 
 
 class _Scanner:
@@ -283,7 +287,7 @@ class _Scanner:
     def walk(self, form: pdfium_c.FPDF_PAGEOBJECT | None = None, matrix: Matrix = IDENTITY, depth: int = 0) -> None:
         for obj in _children(self.page, form):
             self.order += 1
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            kind = _OBJECT_TYPE(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 self.scan.text_order[_address(obj)] = self.order
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
