@@ -139,7 +139,10 @@ def bare(function: Any) -> Any:
     characters of the NHS SEL PDF). It returns what the prototype does, so a handle it gives can be passed
     on; the caller passes handles as such (or as c_void_p), out-parameters by reference and indices as ints.
     """
-    return ctypes.CFUNCTYPE(function.restype)(ctypes.cast(function, ctypes.c_void_p).value)
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if address is None:
+        raise RuntimeError("pdfium function without an address")
+    return ctypes.CFUNCTYPE(function.restype)(address)
 
 
 _GET_SEGMENT = bare(pdfium_c.FPDFPath_GetPathSegment)
