@@ -232,7 +232,15 @@ def _is_break(text: str, stop: re.Match[str]) -> bool:
 
 def pipe_cells(line: Line) -> list[tuple[int, int]]:
     """Absolute offsets of the cells of a pipe-delimited row ("a | b | c" or "| a | b |")."""
-    bounds = [line.start - 1, *(line.start + i for i, ch in enumerate(line.text) if ch == "|"), line.end]
+    # str.find, not a loop over every character: money asks this for each figure of a table (0.3 s on the
+    # table PDFs of the corpus).
+    text, start = line.text, line.start
+    bounds = [start - 1]
+    found = text.find("|")
+    while found >= 0:
+        bounds.append(start + found)
+        found = text.find("|", found + 1)
+    bounds.append(line.end)
     return [(a + 1, b) for a, b in itertools.pairwise(bounds)]
 
 

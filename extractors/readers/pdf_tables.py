@@ -15,6 +15,7 @@ redaction boxes, and drawings with more rules than MAX_RULES.
 from __future__ import annotations
 
 import bisect
+import ctypes
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foidata.extractors.document import Table
-from foidata.extractors.readers.pdf_page import MAX_RULES, RULE_TOLERANCE, PageScan, Rule, _join
+from foidata.extractors.readers.pdf_page import MAX_RULES, RULE_TOLERANCE, PageScan, Rule, _join, bare
 from foidata.extractors.readers.text import normalise_text
 
 # pdfplumber's extract_text defaults: characters this close (points) across are one line, a gap wider than
@@ -151,24 +152,28 @@ def _group(cells: list[Cell]) -> list[list[Cell]]:
 # --- the text -----------------------------------------------------------------------------------------------
 
 
+_IS_GENERATED = bare(pdfium_c.FPDFText_IsGenerated)
+_UNICODE_OF = bare(pdfium_c.FPDFText_GetUnicode)
+_LOOSE_BOX = bare(pdfium_c.FPDFText_GetLooseCharBox)
+
+
 def _chars(textpage: pdfium.PdfTextPage) -> list[Char]:
     """The page's drawn characters with their loose boxes: font ascent to descent and origin to advance,
     as pdfminer gives them, so that a comma sits on its word's line and a gap means a space.
     pdfium's generated spaces and line ends are left out."""
     chars: list[Char] = []
     rect = pdfium_c.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
     # A dense table page has 10,000 characters or more and each pdfium call costs about a microsecond of
-    # ctypes: the raw handle and the functions are looked up once, and only a space or line end (the only
-    # characters pdfium generates) is asked whether it was generated.
-    handle = textpage.raw
-    is_generated = pdfium_c.FPDFText_IsGenerated
-    unicode_of = pdfium_c.FPDFText_GetUnicode
-    loose_box = pdfium_c.FPDFText_GetLooseCharBox
-    for index in range(pdfium_c.FPDFText_CountChars(handle)):
+    # ctypes: the functions are bare (`pdf_page.bare`), and only a space or line end (the only characters pdfium
+    # generates) is asked whether it was generated.
+    handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
+    is_generated, unicode_of, loose_box = _IS_GENERATED, _UNICODE_OF, _LOOSE_BOX
+    for index in range(pdfium_c.FPDFText_CountChars(textpage.raw)):
         code = unicode_of(handle, index)
         if not code or (code in GENERATED_CODES and is_generated(handle, index) == 1):
             continue
-        if not loose_box(handle, index, rect):
+        if not loose_box(handle, index, rect_ref):
             continue
         try:
             text = "-" if code == SOFT_HYPHEN_CODE else chr(code)
