@@ -71,7 +71,7 @@ def parse_spec(text: str) -> SourceSpec:
         raise _no_value(text)
     if kind not in SPEC_KINDS:
         raise SpecError(f"{text!r}: unknown source {kind!r} ({', '.join(SPEC_KINDS)})")
-    return SourceSpec(kind, value.strip())  # type: ignore[arg-type]  # checked against SPEC_KINDS above
+    return make_spec(kind, value)  # type: ignore[arg-type]  # checked against SPEC_KINDS above
 
 
 def make_spec(kind: SpecKind, value: str) -> SourceSpec:
