@@ -18,31 +18,42 @@ from typing import Any
 ROLES = {"outgoing": "The requester", "incoming": "{body}"}
 
 
-def thread_html(data: bytes, body: str) -> str:
+def _thread(data: bytes, body: str) -> tuple[str, list[tuple[str, str, str, list[str]]]]:
+    """The request's title, and each message as (type, sender, date, its blocks of text)."""
     request: dict[str, Any] = json.loads(data)
-    parts = [f"<h1>{html.escape(request.get('title') or '')}</h1>"]
-    for event in request.get("events") or []:
-        kind = event.get("type") or ""
-        role = ROLES.get(kind, "Message").format(body=html.escape(body))
-        when = (event.get("created_at") or "")[:10]
+    messages = [
+        (
+            event.get("type") or "",
+            ROLES.get(event.get("type") or "", "Message").format(body=body),
+            (event.get("created_at") or "")[:10],
+            [str(block) for block in event.get("content") or []],
+        )
+        for event in request.get("events") or []
+    ]
+    return request.get("title") or "", messages
+
+
+def thread_html(data: bytes, body: str) -> str:
+    title, messages = _thread(data, body)
+    parts = [f"<h1>{html.escape(title)}</h1>"]
+    for kind, sender, when, blocks in messages:
         # A thread page's own structure: one div.correspondence per message, incoming or outgoing.
-        parts.append(f"<div class='{html.escape(kind)} correspondence'><h2>{role}</h2><p>{html.escape(when)}</p>")
-        for block in event.get("content") or []:
-            paragraphs = str(block).split("\n\n")
-            parts.extend(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs if p.strip())
+        parts.append(
+            f"<div class='{html.escape(kind)} correspondence'><h2>{html.escape(sender)}</h2><p>{html.escape(when)}</p>"
+        )
+        for block in blocks:
+            parts.extend(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in block.split("\n\n") if p.strip())
         parts.append("</div>")
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
-        f"{html.escape(request.get('title') or '')}</title></head><body><main>{''.join(parts)}</main></body></html>"
+        f"{html.escape(title)}</title></head><body><main>{''.join(parts)}</main></body></html>"
     )
 
 
 def thread_text(data: bytes, body: str) -> str:
     """The same thread as plain text, for reading it."""
-    request: dict[str, Any] = json.loads(data)
-    lines = [request.get("title") or ""]
-    for event in request.get("events") or []:
-        role = ROLES.get(event.get("type") or "", "Message").format(body=body)
-        lines += ["", role, (event.get("created_at") or "")[:10]]
-        lines += [str(block) for block in event.get("content") or []]
+    title, messages = _thread(data, body)
+    lines = [title]
+    for _kind, sender, when, blocks in messages:
+        lines += ["", sender, when, *blocks]
     return "\n".join(lines)
