@@ -2,6 +2,7 @@
 
     python bench/gitcorpus.py collect BATCH_DIR [BATCH_DIR ...]   # labellers' batches -> bench/gitcorpus/
     python bench/gitcorpus.py eval [--split test] [--by-format] [--renderings] [--mirrors /work/.mirror]
+    python bench/gitcorpus.py show ID | OWNER/NAME COMMIT PATH    # a document's text, for labellers
 
 The documents (response letters, emails, attachments) belong to the repositories that published them;
 this project keeps only labels and a manifest naming each one by repository, commit, path and SHA-256.
@@ -107,6 +108,31 @@ def materialize(rows: list[dict[str, str]], mirrors: Path, out: Path) -> list[st
     return problems
 
 
+def document_text(name: str, data: bytes, fmt: str, body: str) -> str:
+    """A document's text as foidata reads it, so labellers label what the extractors see."""
+    if fmt == "wdtk-json":
+        data, name = thread_html(data, body).encode("utf-8"), Path(name).with_suffix(".html").name
+    processed = process_bytes(name, data, run_id="show")
+    if processed is None or processed.document is None:
+        return f"foidata could not read {name}: {getattr(processed, 'error', None)}"
+    return processed.document.text
+
+
+def show(where: list[str], mirrors: Path) -> None:
+    """Print one document's text to stdout and write nothing: the corpus keeps no copies."""
+    if len(where) == 1:
+        row = next((r for r in read_manifest() if r["id"] == where[0]), None)
+        if row is None:
+            raise SystemExit(f"no document {where[0]!r} in the manifest")
+        repo, commit, path, fmt, body = row["repo"], row["commit"], row["path"], row["format"], row["body"]
+    elif len(where) == 3:
+        (repo, commit, path), body = where, ""
+        fmt = "wdtk-json" if path.endswith(".json") else ""
+    else:
+        raise SystemExit("show takes a manifest id, or a repository, a commit and a path")
+    print(document_text(path, blob(mirrors, repo, commit, path), fmt, body))
+
+
 def rendered(gold: Path, kind: str) -> Path:
     """gold's documents as foidata reads their text, written again as .txt, .html or .pdf."""
     out = gold.parent / kind
@@ -151,6 +177,9 @@ def main() -> None:
     col = sub.add_parser("collect")
     col.add_argument("batches", nargs="+", type=Path)
     col.add_argument("--test-share", type=float, default=0.34)
+    sh = sub.add_parser("show")
+    sh.add_argument("where", nargs="+", help="a manifest id, or OWNER/NAME COMMIT PATH")
+    sh.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     ev = sub.add_parser("eval")
     ev.add_argument("--split", choices=("train", "test", "all"), default="test")
     ev.add_argument("--by-format", action="store_true", help="score each original format on its own too")
@@ -162,6 +191,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.command == "collect":
         collect(args.batches, args.test_share)
+        return
+    if args.command == "show":
+        show(args.where, args.mirrors)
         return
     rows = [
         r for r in read_manifest() if args.split in ("all", r["split"]) and (not args.batch or r["batch"] in args.batch)
