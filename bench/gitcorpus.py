@@ -85,6 +85,14 @@ def blob(mirrors: Path, repo: str, commit: str, path: str) -> bytes:
     return done.stdout
 
 
+def as_read(fmt: str, path: str, data: bytes, body: str) -> tuple[str, bytes]:
+    """The file name and bytes foidata reads for a document: a WhatDoTheyKnow thread kept as JSON is read
+    as its page would be."""
+    if fmt == "wdtk-json":
+        return Path(path).with_suffix(".html").name, thread_html(data, body).encode("utf-8")
+    return Path(path).name, data
+
+
 def materialize(rows: list[dict[str, str]], mirrors: Path, out: Path) -> list[str]:
     """Write each row's document and label into out/{texts,labels}; the problems, one line each."""
     (out / "texts").mkdir(parents=True)
@@ -99,22 +107,17 @@ def materialize(rows: list[dict[str, str]], mirrors: Path, out: Path) -> list[st
         if hashlib.sha256(data).hexdigest() != row["sha256"]:
             problems.append(f"{row['id']}: SHA-256 differs from the manifest")
             continue
-        if row["format"] == "wdtk-json":  # a WhatDoTheyKnow thread kept as JSON: read as its page would be
-            (out / "texts" / f"{row['id']}.html").write_text(thread_html(data, row["body"]), encoding="utf-8")
-        else:
-            suffix = Path(row["path"]).suffix.lower() or ".txt"
-            (out / "texts" / f"{row['id']}{suffix}").write_bytes(data)
+        name, data = as_read(row["format"], row["path"], data, row["body"])
+        (out / "texts" / f"{row['id']}{Path(name).suffix.lower() or '.txt'}").write_bytes(data)
         shutil.copy(HERE / "labels" / f"{row['id']}.json", out / "labels" / f"{row['id']}.json")
     return problems
 
 
-def document_text(name: str, data: bytes, fmt: str, body: str) -> str:
+def document_text(name: str, data: bytes) -> str:
     """A document's text as foidata reads it, so labellers label what the extractors see."""
-    if fmt == "wdtk-json":
-        data, name = thread_html(data, body).encode("utf-8"), Path(name).with_suffix(".html").name
     processed = process_bytes(name, data, run_id="show")
-    if processed is None or processed.document is None:
-        return f"foidata could not read {name}: {getattr(processed, 'error', None)}"
+    if processed.document is None:
+        return f"foidata could not read {name}: {processed.reason}"
     return processed.document.text
 
 
@@ -130,7 +133,7 @@ def show(where: list[str], mirrors: Path) -> None:
         fmt = "wdtk-json" if path.endswith(".json") else ""
     else:
         raise SystemExit("show takes a manifest id, or a repository, a commit and a path")
-    print(document_text(path, blob(mirrors, repo, commit, path), fmt, body))
+    print(document_text(*as_read(fmt, path, blob(mirrors, repo, commit, path), body)))
 
 
 def rendered(gold: Path, kind: str) -> Path:

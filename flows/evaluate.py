@@ -254,8 +254,7 @@ def _read_facts(report: Report, doc_id: str, text_path: Path | None, parser: Lim
     else:
         processed = process_safely(str(text_path), data, run_id="eval", parser=parser)
     if processed.facts is None:
-        errors = processed.rows.get("errors") or []
-        report.failures[doc_id] = getattr(errors[0], "reason", "failed") if errors else "failed"
+        report.failures[doc_id] = processed.reason
         return ResponseFacts()
     return processed.facts
 

@@ -56,6 +56,12 @@ class Processed:
     def failed(self) -> bool:
         return bool(self.rows.get("errors"))
 
+    @property
+    def reason(self) -> str:
+        """Why the document gave no record: its first error's reason ("failed" where none says)."""
+        errors = self.rows.get("errors") or []
+        return str(getattr(errors[0], "reason", "failed")) if errors else "failed"
+
 
 def response_id(source: str) -> str:
     """Stable id of a response: the same source keeps its id across runs and content changes."""
