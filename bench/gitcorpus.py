@@ -77,6 +77,8 @@ def blob(mirrors: Path, repo: str, commit: str, path: str) -> bytes:
         except OSError as exc:
             raise LookupError(f"shared/{path}: {exc.strerror}") from exc
     git_dir = mirrors / repo.replace("/", "+", 1) / "repo"
+    if (git_dir / ".git").is_dir():
+        git_dir = git_dir / ".git"  # some snapshots arrive as a clone with a work tree, not a bare directory
     done = subprocess.run(
         ["git", "--git-dir", str(git_dir), "cat-file", "blob", f"{commit}:{path}"], capture_output=True, check=False
     )

@@ -64,17 +64,17 @@ ROLE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Sentences that make a date the request date: "your request ... received on 11 October 2013". A sentence
 # about the request itself beats one about an email or letter (which may be a review request).
-REQUEST_SENTENCE = re.compile(
-    r"\brequest\b[^.\n]{0,120}?\b(?:received|dated|of|on|made)\s*"
-    r"(?:by\s+[^.\n]{0,40}?\s+)?(?:on\s+)?(?:the\s+)?$",
-    re.IGNORECASE,
-)
-MESSAGE_SENTENCE = re.compile(
-    r"\b(?:email|e-mail|letter|application)\b[^.\n]{0,120}?\b(?:received|dated|of|on|made)\s*"
-    r"(?:by\s+[^.\n]{0,40}?\s+)?(?:on\s+)?(?:the\s+)?$",
-    re.IGNORECASE,
-)
+# "... received by the Air Accidents Investigation Branch (AAIB) on Sunday 15th November 2015", "received at this
+# office on 15/09/2025"
+_RECEIVED_TAIL = r"(?:(?:by|at|in|into|from)\s+[^.\n]{0,60}?\s+)?(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?$"
+# "received", "dated" and "made" may come late in a long sentence about the request; "of" and "on" only close
+# to it ("your request of 23 May"), not at the end of a title about what was asked ("Request ... on 3rd May").
+_DATED_BY = r"(?:[^.\n]{0,120}?\b(?:received|dated|made)|[^.\n]{0,30}?\b(?:of|on))\s*"
+REQUEST_SENTENCE = re.compile(r"\brequest\b" + _DATED_BY + _RECEIVED_TAIL, re.IGNORECASE)
+MESSAGE_SENTENCE = re.compile(r"\b(?:email|e-mail|letter|application)\b" + _DATED_BY + _RECEIVED_TAIL, re.IGNORECASE)
 _WEEKDAY_ONLY = re.compile(r"^\s*(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?)?\s*$", re.I)
+_SENT_HEADER = re.compile(r"\s*sent\s*:", re.IGNORECASE)
+_SIGN_OFF = re.compile(r"\byours\s+(?:sincerely|faithfully|truly)\b|\b(?:kind|best|warm)\s+regards\b", re.IGNORECASE)
 LABEL, REQUEST_WORDS, MESSAGE_WORDS = 3, 2, 1  # how sure a role is: a label, a sentence about the request, ...
 
 
@@ -155,16 +155,25 @@ def _role(text: str, start: int, headers: list[tuple[str, int, int]]) -> tuple[s
     if _WEEKDAY_ONLY.match(before):
         # A label alone on the line above: "Date of response\n18/05/2012" or "Received:\nFriday 3 May 2024".
         before = _previous_line(text, line_start) + " " + before.strip()
+    if _SENT_HEADER.match(before) and _SIGN_OFF.search(text, 0, line_start):
+        return None, 0  # "Sent:" of an email quoted below a signed message: an earlier message, not the reply
     for role, pattern in ROLE_LABELS:
         if pattern.search(before):
             return role, LABEL
     sentence_start = max(text.rfind(".", 0, start - 1), text.rfind("\n\n", 0, start)) + 1
     sentence = text[max(sentence_start, start - 200) : start]
+    if _is_capitals(sentence):
+        return None, 0  # a heading in capitals names what was asked about ("REQUEST ... ON THE CRASH ON ...")
     if REQUEST_SENTENCE.search(sentence):
         return "request", REQUEST_WORDS
     if MESSAGE_SENTENCE.search(sentence):
         return "request", MESSAGE_WORDS
     return None, 0
+
+
+def _is_capitals(words: str) -> bool:
+    letters = [c for c in words if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
 
 
 def find_dates(text: str) -> list[FoundDate]:

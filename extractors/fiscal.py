@@ -23,20 +23,20 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?" \
+MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?" \
          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_YEAR = r"(?:19|20)\d{2}"
+YEAR = r"(?:19|20)\d{2}"
 _DAY = r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
 
 # "year ending 31 March 2021", "financial year ended March 2021", "y/e 31/03/2021"
 YEAR_ENDING = re.compile(
-    rf"\b(?:(?:financial\s+)?year\s+end(?:ing|ed)|y/?e)\s+(?:{_DAY}(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"
-    rf"|(?P<d>\d{{1,2}})[/.](?P<m>\d{{1,2}})[/.](?P<y>{_YEAR}))",
+    rf"\b(?:(?:financial\s+)?year\s+end(?:ing|ed)|y/?e)\s+(?:{_DAY}(?P<month>{MONTH})\s+(?P<year>{YEAR})"
+    rf"|(?P<d>\d{{1,2}})[/.](?P<m>\d{{1,2}})[/.](?P<y>{YEAR}))",
     re.IGNORECASE,
 )
 # "April 2020 to March 2021", "1 April 2020 - 31 March 2021", "Apr 2020 – Mar 2021"
 MONTH_SPAN = re.compile(
-    rf"\b{_DAY}(?P<m1>{_MONTH})\s+(?P<y1>{_YEAR})\s*(?:to|until|-|–|—)\s*{_DAY}(?P<m2>{_MONTH})\s+(?P<y2>{_YEAR})\b",
+    rf"\b{_DAY}(?P<m1>{MONTH})\s+(?P<y1>{YEAR})\s*(?:to|until|-|–|—)\s*{_DAY}(?P<m2>{MONTH})\s+(?P<y2>{YEAR})\b",
     re.IGNORECASE,
 )
 # "2020/21", "20/21", "2020-21", "2020/2021", "FY2020/21", "FY 20-21"
@@ -47,9 +47,9 @@ YEAR_PAIR = re.compile(
 FY_ENDING = re.compile(r"\bFY\s?(?P<y>(?:19|20)?\d{2})(?![\d/\-–])", re.IGNORECASE)
 FY_TWO_DIGITS = re.compile(r"\bFY\s?(?P<fy>\d{2})(?![\d/\-–%])", re.IGNORECASE)
 # "2018 to 2021", "2018-2021" (a pair of consecutive years is a financial year, matched above)
-YEAR_RANGE = re.compile(rf"\b(?P<a>{_YEAR})\s*(?:to|until|-|–|—)\s*(?P<b>{_YEAR})\b", re.IGNORECASE)
-MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<year>{_YEAR})\b", re.IGNORECASE)
-CALENDAR_YEAR = re.compile(rf"(?<![\d/£.,])(?P<year>{_YEAR})(?![\d/%])")
+YEAR_RANGE = re.compile(rf"\b(?P<a>{YEAR})\s*(?:to|until|-|–|—)\s*(?P<b>{YEAR})\b", re.IGNORECASE)
+MONTH_YEAR = re.compile(rf"\b(?P<month>{MONTH})\s+(?P<year>{YEAR})\b", re.IGNORECASE)
+CALENDAR_YEAR = re.compile(rf"(?<![\d/£.,])(?P<year>{YEAR})(?![\d/%])")
 
 
 @dataclass(frozen=True)

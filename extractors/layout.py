@@ -15,7 +15,8 @@ REQUEST_HEADING = re.compile(
 )
 RESPONSE_HEADING = re.compile(
     # A heading may be a list item ("- Decision") or a form label ("Details of the Response").
-    r"^[ \t]*(?:[-•][ \t]*)?(?:(?:our|in|final|the|\w+\s+\w+|details\s+of\s+the)?[ \t]*"
+    # Possessive leading blanks: a line of blanks must not be split between the [ \t]* runs in every way.
+    r"^[ \t]*+(?:[-•][ \t]*+)?(?:(?:our|in|final|the|\w+\s+\w+|details\s+of\s+the)?[ \t]*"
     r"(?:response|reply|answer)s?(?:[ \t]+\d+)?[ \t]*[:\-–]?[ \t]*$"
     r"|(?:response|answer)s?(?:[ \t]+\d+)?[ \t]*:|RESPONSE\b|(?:[-•][ \t]*)?decision[ \t]*:?[ \t]*$"
     r"|questions\s+and\s+(?:final\s+)?response)",

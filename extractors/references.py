@@ -65,12 +65,18 @@ PUB_LINE = re.compile(r"^[ \t]*(?P<value>PUB[ \t]*\d+)[ \t]*$", re.MULTILINE)
 NEXT_LINE_REFERENCE = re.compile(rf"[ \t]*\n\s*(?P<value>{REF_VALUE})[ \t]*$", re.MULTILINE)
 # Title lines that carry the reference: "Costs of Mobile Phones - 384/12", "NFRS 2022 104 - Budget".
 TITLE_TAIL = re.compile(r"^[^\n]{3,120}?[ \t][-–][ \t](?P<value>\d{2,}[/-]\d{2,})[ \t]*$", re.MULTILINE)
-TITLE_HEAD = re.compile(r"^(?P<value>[A-Z]{2,6}(?:[ \t/_-]?\d{2,})+)[ \t]+[-–][ \t]+[A-Z]", re.MULTILINE)
+# "F0013056 -FREEDOM OF INFORMATION ACT - ...": one letter only before five digits or more, so "M25 - ..." is no
+# reference.
+TITLE_HEAD = re.compile(
+    r"^(?P<value>[A-Z]{2,6}(?:[ \t/_-]?\d{2,})+|[A-Z]\d{5,})[ \t]+[-–][ \t]*[A-Z]", re.MULTILINE
+)
 # A heading that opens with the request's kind and number: "FOI 0262: Locum Spend", "EIR 1668 / December 2023",
 # "FOI_25-180 Student misconduct", "ATISN 16287 Information Request".
 KIND_LINE = re.compile(
     r"^[ \t]*(?:[^\n]{0,40}?[ \t](?=ATISN))?"
-    rf"(?P<value>(?:FOI|FOIA|EIR|FOIR|ATISN)(?:[ \t]*/[ \t]*|[ \t]+|[_/-]?)\d\w*(?:{_SEP}{_TOKEN})*)"
+    # The body's initials may come between the kind and the number: "FOI DOF/2023-0003".
+    rf"(?P<value>(?:FOI|FOIA|EIR|FOIR|ATISN)(?:[ \t]*/[ \t]*|[ \t]+|[_/-]?)(?:[A-Z]{{2,6}}[/_-])?\d\w*"
+    rf"(?:{_SEP}{_TOKEN})*)"
     r"(?=[ \t]*(?:[:/–-][ \t]|[ \t][A-Za-z]|$))",
     re.MULTILINE,
 )

@@ -6,6 +6,7 @@ import functools
 import re
 
 from foidata.extractors.facts import Money
+from foidata.extractors.fiscal import MONTH, YEAR, phrase_financial_year
 from foidata.extractors.layout import Line, cell_texts, pipe_cells
 from foidata.extractors.money.amounts import SYMBOL_AMOUNT
 from foidata.extractors.periods import find_periods
@@ -124,7 +125,42 @@ def _flattened_row_period(lines: list[Line], idx: int, pos: int) -> str | None:
         # Rows of figures and short row-group labels ("Leased Vehicles") sit between a row and its header.
         if lines[j].is_prose():
             break
-    return _NO_COLUMN
+    return _NO_COLUMN if row.is_prose() else _listed_period(lines, idx, amounts.index(pos), len(amounts))
+
+
+def _listed_period(lines: list[Line], idx: int, k: int, n: int) -> str | None:
+    """The k-th of n figures on a row takes the k-th period when the lines above it, back to the last row of
+    figures, name exactly n periods in order: the question a table answers ("for the years 2020-2021,
+    2021-2022 and 2022-2023"), or column heads wrapped in two ("April 2020 – April 2021 –" over "March 2021
+    March 2022"). _NO_COLUMN otherwise."""
+    listed: list[str] = []
+    j = idx - 1
+    while j >= 0 and idx - j <= 15:
+        if SYMBOL_AMOUNT.search(lines[j].text) or len(lines[j].text) > _MAX_ROW:
+            break
+        wrapped = _wrapped_spans(lines[j - 1].text, lines[j].text) if j > 0 else []
+        listed[:0] = wrapped or [p for _, p in find_periods(lines[j].text)]
+        j -= 2 if wrapped else 1
+    named = list(dict.fromkeys(listed))
+    return named[k] if len(named) == n else _NO_COLUMN
+
+
+_SPAN_OPENS = re.compile(rf"\b(?P<month>{MONTH})\s+(?P<year>{YEAR})\s*[-–—]", re.I)
+_SPAN_CLOSES = re.compile(rf"\b(?P<month>{MONTH})\s+(?P<year>{YEAR})\b", re.I)
+
+
+def _wrapped_spans(upper: str, lower: str) -> list[str]:
+    """Financial years whose column heads wrap: n "April 2020 –" on one line, n "March 2021" on the next."""
+    if not upper.rstrip().endswith(("-", "–", "—")):
+        return []  # the last head dangles; a line of whole spans is read by find_periods
+    opens, closes = list(_SPAN_OPENS.finditer(upper)), list(_SPAN_CLOSES.finditer(lower))
+    if len(opens) < 2 or len(opens) != len(closes):
+        return []
+    years = [
+        phrase_financial_year(f"{a['month']} {a['year']} to {b['month']} {b['year']}")
+        for a, b in zip(opens, closes, strict=True)
+    ]
+    return [y for y in years if y] if all(years) else []
 
 
 def _is_amount_only(line: Line) -> bool:

@@ -13,9 +13,9 @@ from foidata.extractors.money.subjects import _clean_subject
 from foidata.extractors.periods import find_periods
 from foidata.extractors.spans import Span
 
-# A header cell that gives the currency (and unit) for the bare figures below it.
+# A header cell that gives the currency (and unit) for the bare figures below it: "£", "(£000)", "£'s".
 UNIT_HEADER = re.compile(
-    r"(?:^|[\s|(\[])(?P<cur>£|€|\$)[ \t]?(?P<unit>'?000s?|k|m|million)?(?![ \t]?\d)(?=$|[\s|)\]])",
+    r"(?:^|[\s|(\[])(?P<cur>£|€|\$)(?:['’]?s(?![\w'’]))?[ \t]?(?P<unit>'?000s?|k|m|million)?(?![ \t]?\d)(?=$|[\s|)\]])",
     re.IGNORECASE,
 )
 

@@ -67,6 +67,9 @@ def refs(text: str) -> dict[str, object]:
         ("FOI Ref: 21/03/1877 & 21/03/1881\nDear Mr Smith", "21/03/1877", None, ["21/03/1881"]),
         ("Minutes of 12/05/2021 are attached.", None, None, []),
         ("Date Our Ref 06/11/13 4410 Enquiries to Ms Brown", "4410", None, []),
+        ("ANNEX A\nFOI DOF/2023-0003\nRequest\nUpdate to an earlier answer", "DOF/2023-0003", None, []),
+        ("F0013056 -FREEDOM OF INFORMATION ACT - REQUEST FOR INFORMATION\n\nDear Sir", "F0013056", None, []),
+        ("M25 - Junction works\n\nDear Sir", None, None, []),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
@@ -100,6 +103,19 @@ def test_references(text: str, primary: str | None, publication: str | None, cit
         ("Disclosure date: 20 June 2013", [("2013-06-20", "published")]),
         ("Date released: 25 February 2011", [("2011-02-25", "published")]),
         ("The contract runs 01/02/2024 – 31/01/2026.", [("2024-02-01", None), ("2026-01-31", None)]),
+        ("From: FOI Team\nSent: 3 May 2024 10:02\nSubject: Your request", [("2024-05-03", "response")]),
+        (
+            "Your email was received by the Air Accidents Investigation Branch (AAIB) on Sunday 15th November 2015.",
+            [("2015-11-15", "request")],
+        ),
+        ("Your request for information, received at this office on 15/09/2025, asked", [("2025-09-15", "request")]),
+        ("REQUEST FOR INFORMATION HELD ON THE CRASH OF A LIGHT AIRCRAFT ON DECEMBER 3RD 1995", [("1995-12-03", None)]),
+        ("Request to Clarify a Previous Response about the Piper Lance crash on 3rd December 1995", [("1995-12-03", None)]),
+        ("Thank you for your email of Tuesday 24th March 2020.", [("2020-03-24", "request")]),
+        (
+            "Here is the answer.\nKind regards,\nFOI Team\nFrom: A Requester\nSent: Monday, April 8, 2024 3:21 PM",
+            [("2024-04-08", None)],
+        ),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
@@ -131,6 +147,10 @@ def test_dates(text: str, expected: list[tuple[str, str | None]]) -> None:
                 ("450000.00", False, "2018/19", "Digital Policing"),
                 ("2933000.00", False, "2018/19", "Mobile Technology"),
             ],
+        ),
+        (
+            "Library running costs 2019/20        £'s\n\nStaffing        45,750\n\nBook fund       8,400",
+            [("45750.00", False, "2019/20", "Staffing"), ("8400.00", False, "2019/20", "Book fund")],
         ),
         (
             "Revenue Budget 2022/23 |\nRevenue Budget 2023/24 |\n|\n£ |\n£ |\n|\n"
@@ -190,8 +210,24 @@ def test_money(text: str, expected: list[tuple[str, bool, str | None, str | None
         ("Year 2020/2021 2021/2022 Total\nTotal  £100  £200  £300\n", ["2020/21", "2021/22", None]),
         ("Fee\n2010/11\n2011/12\n2012/13\n£2.10\n£2.20\n£2.30\n", ["2010/11", "2011/12", "2012/13"]),
         ("2019/20 2020/21 2021/22\nAgency £5 £6\n", [None, None]),
+        (
+            "Agency spend April 2019 – April 2020 – April 2021 –\nby year March 2020 March 2021 March 2022\n"
+            "Total £10 £20 £30\n",
+            ["2019/20", "2020/21", "2021/22"],
+        ),
+        (
+            "7. What was spent on agency staff in the years\n2020-2021, 2021-2022 and 2022-2023, broken down by"
+            " the type of staff employed?\nAgency\nTotal £5 £6 £7\n",
+            ["2020/21", "2021/22", "2022/23"],
+        ),
+        ("Q3. Spend for 2019/20, 2020/21 and 2021/22 on agency staff and consultants.\nTotal £1 £2\n", [None, None]),
+        (
+            "The project began in 2012 and follows a standard of 1992.\n"
+            "It cost £5 and then £6 more when it was extended later that year.\n",
+            [None, None],
+        ),
     ],
-    ids=["row", "total-column", "stacked", "misaligned"],
+    ids=["row", "total-column", "stacked", "misaligned", "wrapped-heads", "asked-years", "fewer-figures", "prose"],
 )
 def test_flattened_table_periods_follow_the_columns(text: str, periods: list[str | None]) -> None:
     assert [m.period for m in find_money(text)] == periods
