@@ -66,7 +66,10 @@ ROLE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # about the request itself beats one about an email or letter (which may be a review request).
 # "... received by the Air Accidents Investigation Branch (AAIB) on Sunday 15th November 2015", "received at this
 # office on 15/09/2025"
-_RECEIVED_TAIL = r"(?:(?:by|at|in|into|from)\s+[^.\n]{0,60}?\s+)?(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?$"
+_RECEIVED_TAIL = (
+    r"(?:(?:by|at|in|into|from)\s+[^.\n]{0,60}?\s+)?(?:on\s+)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?$"
+)
 # "received", "dated" and "made" may come late in a long sentence about the request; "of" and "on" only close
 # to it ("your request of 23 May"), not at the end of a title about what was asked ("Request ... on 3rd May").
 _DATED_BY = r"(?:[^.\n]{0,120}?\b(?:received|dated|made)|[^.\n]{0,30}?\b(?:of|on))\s*"

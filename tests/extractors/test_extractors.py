@@ -110,7 +110,7 @@ def test_references(text: str, primary: str | None, publication: str | None, cit
         ),
         ("Your request for information, received at this office on 15/09/2025, asked", [("2025-09-15", "request")]),
         ("REQUEST FOR INFORMATION HELD ON THE CRASH OF A LIGHT AIRCRAFT ON DECEMBER 3RD 1995", [("1995-12-03", None)]),
-        ("Request to Clarify a Previous Response about the Piper Lance crash on 3rd December 1995", [("1995-12-03", None)]),
+        ("Request to Clarify a Previous Response about the air crash on 3rd December 1995", [("1995-12-03", None)]),
         ("Thank you for your email of Tuesday 24th March 2020.", [("2020-03-24", "request")]),
         (
             "Here is the answer.\nKind regards,\nFOI Team\nFrom: A Requester\nSent: Monday, April 8, 2024 3:21 PM",
