@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from foidata.extractors.facts import FoundDate
-from foidata.extractors.layout import header_cells
+from foidata.extractors.layout import SIGN_OFF, header_cells
 from foidata.extractors.spans import Span
 
 MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -77,7 +77,6 @@ REQUEST_SENTENCE = re.compile(r"\brequest\b" + _DATED_BY + _RECEIVED_TAIL, re.IG
 MESSAGE_SENTENCE = re.compile(r"\b(?:email|e-mail|letter|application)\b" + _DATED_BY + _RECEIVED_TAIL, re.IGNORECASE)
 _WEEKDAY_ONLY = re.compile(r"^\s*(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?)?\s*$", re.I)
 _SENT_HEADER = re.compile(r"\s*sent\s*:", re.IGNORECASE)
-_SIGN_OFF = re.compile(r"\byours\s+(?:sincerely|faithfully|truly)\b|\b(?:kind|best|warm)\s+regards\b", re.IGNORECASE)
 LABEL, REQUEST_WORDS, MESSAGE_WORDS = 3, 2, 1  # how sure a role is: a label, a sentence about the request, ...
 
 
@@ -158,7 +157,7 @@ def _role(text: str, start: int, headers: list[tuple[str, int, int]]) -> tuple[s
     if _WEEKDAY_ONLY.match(before):
         # A label alone on the line above: "Date of response\n18/05/2012" or "Received:\nFriday 3 May 2024".
         before = _previous_line(text, line_start) + " " + before.strip()
-    if _SENT_HEADER.match(before) and _SIGN_OFF.search(text, 0, line_start):
+    if _SENT_HEADER.match(before) and SIGN_OFF.search(text, 0, line_start):
         return None, 0  # "Sent:" of an email quoted below a signed message: an earlier message, not the reply
     for role, pattern in ROLE_LABELS:
         if pattern.search(before):

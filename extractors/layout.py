@@ -24,6 +24,10 @@ RESPONSE_HEADING = re.compile(
 )
 
 
+# A letter's or email's sign-off: "Yours sincerely", "Kind regards".
+SIGN_OFF = re.compile(r"\byours\s+(?:sincerely|faithfully|truly)\b|\b(?:kind|best|warm)\s+regards\b", re.IGNORECASE)
+
+
 # A requester's letter (WhatDoTheyKnow threads): "Dear <body>, ... Yours faithfully".
 LETTER_REQUEST = re.compile(
     r"^[ \t]*Dear\b[^\n]*\n(?:(?!^[ \t]*Dear\b).*\n){0,80}?[ \t]*Yours\s+faithfully", re.I | re.M

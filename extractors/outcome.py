@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 
 from foidata.extractors.facts import Exemption, Money
-from foidata.extractors.layout import RESPONSE_HEADING, request_span, sentence_around
+from foidata.extractors.layout import RESPONSE_HEADING, SIGN_OFF, request_span, sentence_around
 from foidata.extractors.questions import ANSWER_LINE
 
 _LABEL = r"^[ \t|]*(?:(?:outcome|decision|result|response\s+type|status|request\s+status)[ \t]*[:\-–|][ \t]*)?"
@@ -253,8 +253,8 @@ ATTACHED = re.compile(
 # The end of a response letter: its sign-off, or the review and complaint rights every FOI answer closes with.
 # A page that reaches them is whole, not cut off before the answer.
 LETTER_CLOSE = re.compile(
-    r"\byours\s+(?:sincerely|faithfully|truly)\b|\b(?:kind|best|warm)\s+regards\b"
-    r"|\bif\s+you\s+are\s+(?:not\s+satisfied|unhappy|dissatisfied)|\brequest\s+an\s+internal\s+review"
+    SIGN_OFF.pattern
+    + r"|\bif\s+you\s+are\s+(?:not\s+satisfied|unhappy|dissatisfied)|\brequest\s+an\s+internal\s+review"
     r"|\bright\s+(?:of|to)\s+(?:complain|appeal)|\binformation\s+commissioner",
     re.I,
 )

@@ -6,7 +6,7 @@ import functools
 import re
 
 from foidata.extractors.facts import Money
-from foidata.extractors.fiscal import MONTH, YEAR, phrase_financial_year
+from foidata.extractors.fiscal import MONTH, MONTH_YEAR, YEAR, phrase_financial_year
 from foidata.extractors.layout import Line, cell_texts, pipe_cells
 from foidata.extractors.money.amounts import SYMBOL_AMOUNT
 from foidata.extractors.periods import find_periods
@@ -146,14 +146,13 @@ def _listed_period(lines: list[Line], idx: int, k: int, n: int) -> str | None:
 
 
 _SPAN_OPENS = re.compile(rf"\b(?P<month>{MONTH})\s+(?P<year>{YEAR})\s*[-–—]", re.I)
-_SPAN_CLOSES = re.compile(rf"\b(?P<month>{MONTH})\s+(?P<year>{YEAR})\b", re.I)
 
 
 def _wrapped_spans(upper: str, lower: str) -> list[str]:
     """Financial years whose column heads wrap: n "April 2020 –" on one line, n "March 2021" on the next."""
     if not upper.rstrip().endswith(("-", "–", "—")):
         return []  # the last head dangles; a line of whole spans is read by find_periods
-    opens, closes = list(_SPAN_OPENS.finditer(upper)), list(_SPAN_CLOSES.finditer(lower))
+    opens, closes = list(_SPAN_OPENS.finditer(upper)), list(MONTH_YEAR.finditer(lower))
     if len(opens) < 2 or len(opens) != len(closes):
         return []
     years = [
