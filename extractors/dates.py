@@ -46,15 +46,19 @@ ISO = re.compile(r"(?<![\d/-])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>
 
 # Labels that give a date its role, nearest first. Checked on the text just before the date.
 ROLE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # The requester's own notes: "Their reply (received 29-05-2018)", "Our request (sent 30-04-2018)".
+    ("response", re.compile(r"(?:reply|response)\W{0,3}received(?:\s+on)?[\s:=\-–|]*$", re.IGNORECASE)),
+    ("request", re.compile(r"request\W{0,3}sent(?:\s+on)?[\s:=\-–|]*$", re.IGNORECASE)),
     ("request", re.compile(
         r"(?:date\s+(?:of\s+)?(?:request|requested|received)|requested|request\s+date|date\s+received"
-        r"|received(?:\s+on)?)[\s:=\-–|]*(?:on\s+)?"
+        r"|received(?:\s+on)?|^[#\s]*(?:foi\s+|eir\s+)?request)[\s:=\-–|]*(?:on\s+)?"
         r"(?:the\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
         re.IGNORECASE)),
     ("response", re.compile(
         r"(?:date\s+(?:of\s+)?(?:this\s+|the\s+|our\s+)?(?:initial\s+|final\s+)?(?:response|reply|replied|responded)|date\s+responded"
-        r"|responded|response\s+(?:date|sent)|date\s+replied|replied|(?:review\W*(?:\(ir\)\s*)?)?decision"
-        r"|date\s+(?:sent|closed|completed)|^\s*(?:sent|closed|response|reply)(?=\s*:)|^\s*date)[\s:=\-–|]*(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
+        r"|responded|response\s+(?:date|sent)|date\s+replied|replied|(?:review\W*(?:\(ir\)\s*)?)?decision(?!s)"
+        r"|date\s+(?:sent|closed|completed)|^\s*(?:sent|closed|response|reply)(?=\s*:)|^\s*date"
+        r"|^[#\s]*(?:foi\s+|eir\s+)?(?:response|reply)(?=\s*$))[\s:=\-–|]*(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?,?\s*$",
         re.IGNORECASE)),
     ("published", re.compile(
         r"(?:date\s+(?:of\s+)?(?:publication|published|released|disclosure)|published(?:\s+on)?"
@@ -66,16 +70,21 @@ ROLE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # about the request itself beats one about an email or letter (which may be a review request).
 # "... received by the Air Accidents Investigation Branch (AAIB) on Sunday 15th November 2015", "received at this
 # office on 15/09/2025"
+# Wrapped prose: a sentence may run over single line breaks, not over a blank line.
+_IN_SENTENCE = r"(?:[^.\n]|\n(?![ \t]*\n))"
 _RECEIVED_TAIL = (
-    r"(?:(?:by|at|in|into|from)\s+[^.\n]{0,60}?\s+)?(?:on\s+)?"
+    rf"(?:(?:by|at|in|into|from)\s+{_IN_SENTENCE}{{0,60}}?\s+)?(?:on\s+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?$"
 )
 # "received", "dated" and "made" may come late in a long sentence about the request; "of" and "on" only close
 # to it ("your request of 23 May"), not at the end of a title about what was asked ("Request ... on 3rd May").
-_DATED_BY = r"(?:[^.\n]{0,120}?\b(?:received|dated|made)|[^.\n]{0,30}?\b(?:of|on))\s*"
-REQUEST_SENTENCE = re.compile(r"\brequest\b" + _DATED_BY + _RECEIVED_TAIL, re.IGNORECASE)
+_DATED_BY = rf"(?:{_IN_SENTENCE}{{0,120}}?\b(?:received|dated|made)|{_IN_SENTENCE}{{0,30}}?\b(?:of|on))\s*"
+REQUEST_SENTENCE = re.compile(r"\b(?:request|enquiry|inquiry)\b" + _DATED_BY + _RECEIVED_TAIL, re.IGNORECASE)
 MESSAGE_SENTENCE = re.compile(r"\b(?:email|e-mail|letter|application)\b" + _DATED_BY + _RECEIVED_TAIL, re.IGNORECASE)
 _WEEKDAY_ONLY = re.compile(r"^\s*(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?)?\s*$", re.I)
+# "your request for an internal review ... which we received on ...": the review's date, not the request's.
+_REVIEW = re.compile(r"\binternal\s+review\b|\breview\s+of\s+(?:your|the|our)\b", re.IGNORECASE)
+_ANSWERED = re.compile(r"\b(?:responded|replied|answered)\s+to\b", re.IGNORECASE)
 _SENT_HEADER = re.compile(r"\s*sent\s*:", re.IGNORECASE)
 LABEL, REQUEST_WORDS, MESSAGE_WORDS = 3, 2, 1  # how sure a role is: a label, a sentence about the request, ...
 
@@ -159,13 +168,17 @@ def _role(text: str, start: int, headers: list[tuple[str, int, int]]) -> tuple[s
         before = _previous_line(text, line_start) + " " + before.strip()
     if _SENT_HEADER.match(before) and SIGN_OFF.search(text, 0, line_start):
         return None, 0  # "Sent:" of an email quoted below a signed message: an earlier message, not the reply
-    for role, pattern in ROLE_LABELS:
-        if pattern.search(before):
-            return role, LABEL
     sentence_start = max(text.rfind(".", 0, start - 1), text.rfind("\n\n", 0, start)) + 1
     sentence = text[max(sentence_start, start - 200) : start]
+    for role, pattern in ROLE_LABELS:
+        if pattern.search(before):
+            if role == "request" and _REVIEW.search(sentence):
+                return None, 0  # when the internal review was asked for, not the request
+            return role, LABEL
     if _is_capitals(sentence):
         return None, 0  # a heading in capitals names what was asked about ("REQUEST ... ON THE CRASH ON ...")
+    if _REVIEW.search(sentence) or _ANSWERED.search(sentence):
+        return None, 0  # "we responded to this request on ...": when it was answered, not asked
     if REQUEST_SENTENCE.search(sentence):
         return "request", REQUEST_WORDS
     if MESSAGE_SENTENCE.search(sentence):

@@ -70,7 +70,8 @@ DISCLOSED = re.compile(
     r"|please\s+find\s+(?:attached|below)(?![,\s]+(?:[\w’'.]+\s+){0,4}?response\b)"
     r"|(?:is|are)\s+(?:shown|set\s+out|provided|given|detailed)\s+(?:in\s+the\s+table\s+)?below|as\s+follows"
     r"|information\s+above|attached\s+(?:spreadsheet|document|file|workbook)|the\s+below\s+and\s+attached"
-    r"|answers?\s+to\s+your\s+questions"
+    r"|answers?\s+to\s+your\s+questions|responses\s+to\s+(?:each\s+of\s+)?(?:your|the)\s+questions"
+    r"|response\s+(?:in\s+respect\s+of|to)\s+each\s+(?:element|part|question|item|point)"
     # Not the re-use notice: "the information provided in this response is available for re-use".
     r"|information\s+(?:is\s+)?(?:provided|released|disclosed)\s+(?:below|above|in(?!\s+(?:this|our)\s+(?:response|letter|e-?mail|reply)))"
     r"|please\s+find\s+(?:the\s+)?(?:requested\s+|relevant\s+)?(?:information|data|details)\b"
@@ -90,7 +91,9 @@ DISCLOSED = re.compile(
 # Words that only say information is held; enough where the page has a response section.
 HELD = re.compile(r"can\s+(?:confirm|advise)|holds\s+the\s+information|information\s+(?:is\s+)?held", re.I)
 REFUSAL = re.compile(
-    r"refuses?\s+to\s+provide|(?:is|information)\s+exempt\b|(?:is|are)\s+commercially\s+sensitive|exempt\s+from\s+disclosure|withheld|refusal\s+notice",
+    r"refuses?\s+to\s+provide|(?:is|information)\s+exempt\b|(?:is|are)\s+commercially\s+sensitive|exempt\s+from\s+disclosure"
+    # Not the complaints procedure's "if a decision is taken to disclose information originally withheld".
+    r"|(?<!originally\s)withheld|refusal\s+notice",
     re.I,
 )
 NOTHING_WITHHELD = re.compile(
@@ -109,11 +112,14 @@ PARTLY_WITHHELD = re.compile(
     re.I,
 )
 # Wording that some asked-for data does not exist, beside answers to the rest.
+# Not the form of what is released: "not available as a .csv file", "can only provide these in Excel format".
+_NOT_FORMAT = r"(?![^\n]{0,40}\b(?:format|excel|csv|pdf|word\s+document|raw\s+data|spreadsheet)\b)"
 UNAVAILABLE = re.compile(
-    r"no\s+(?:data|information|records?)\s+(?:is\s+|are\s+)?(?:available|recorded|kept)|(?:is|are)\s+not\s+(?:available|recorded)"
+    r"no\s+(?:data|information|records?)\s+(?:is\s+|are\s+)?(?:available|recorded|kept)"
+    rf"|(?:is|are)\s+not\s+(?:available|recorded){_NOT_FORMAT}"
     r"|no\s+longer\s+(?:have|hold|keep)|(?:does|do)\s+not\s+(?:record|keep|collate)|(?:is|are)\s+not\s+collated"
     r"|(?:do|does)\s+not\s+have\s+(?:this|that|the|any)\s+(?:data|information|figures)"
-    r"|\b(?:could|can|were|was)\s+only\s+(?:be\s+)?(?:able\s+to\s+)?(?:extract|provide|report|supply|identify)"
+    rf"|\b(?:could|can|were|was)\s+only\s+(?:be\s+)?(?:able\s+to\s+)?(?:extract|provide|report|supply|identify){_NOT_FORMAT}"
     r"|not\s+possible\s+to\s+(?:identify|extract|quantify|break\s+down|separate)",
     re.I,
 )
@@ -233,6 +239,20 @@ def _nil_after(heading: re.Match[str] | None, text: str) -> bool:
     return heading is not None and bool(_NIL_ANSWER.search(text, heading.end()))
 
 
+# A count stated as the answer: "the total number with that job title is 4", "there were 12", "3 x social
+# workers" (a staffing list).
+_COUNT_GIVEN = re.compile(
+    r"\b(?:number|total)\s+(?:of\s+)?[^.\n]{0,80}?\b(?:is|was|are|were|stands\s+at|totals?)\s+\d[\d,]*\b(?![./:-]\d)"
+    r"|\b(?:there\s+(?:is|are|was|were|have\s+been)|has|have|had|employs?|employed|operates?)\s+"
+    r"(?:over\s+|approximately\s+|around\s+|about\s+|more\s+than\s+|fewer\s+than\s+|less\s+than\s+)?"
+    r"\d[\d,]*\s+(?!(?:calendar\s+|working\s+)?(?:days?|months?|weeks?|hours?|years?|working)\b)[a-z]"
+    r"|^[ \t|•-]*\d{1,4}[ \t]*x[ \t]+[a-z]",
+    re.I | re.M,
+)
+
+_ESTIMATING = re.compile(r"\bestimat|\bwould\s+(?:take|cost|require|involve)|\bhours?\b|\blimit\b", re.I)
+
+
 def _answered_after(heading: re.Match[str] | None, text: str) -> bool:
     """Lines under the Response / Reply / Decision heading that open with a figure or a yes or no."""
     return heading is not None and len(_ANSWER_LINE.findall(text[heading.end() :])) >= 2
@@ -246,7 +266,10 @@ ATTACHED = re.compile(
     r"|tables?|letter|cop(?:y|ies)|report|figures|csv|excel|pdf)\b)"
     r"|\battached\s+(?:(?:excel|csv|pdf|word)\s+)?(?:documents?|files?|spreadsheets?|workbooks?)\b"
     r"|(?:provided|released|disclosed|contained|included)\s+(?:in|within)\s+the\s+(?:\w+\s+){0,2}?(?:attached|enclosed)"
-    r"|\b(?:spreadsheet|document|file|table|workbook)s?\s+attached\b|\b(?:is|are)\s+attached\b",
+    r"|\b(?:spreadsheet|document|file|table|workbook)s?\s+attached\b|\b(?:is|are)\s+attached\b"
+    # The writer's own act: "I have attached the guide", "we enclose a copy".
+    r"|\b(?:i|we)\s+(?:have\s+)?(?:attached|enclosed)\s+(?:a|an|the|our|copies|cop(?:y|ies))\b"
+    r"|\b(?:i|we)\s+(?:attach|enclose)\s+(?:a|an|the|our|copies|cop(?:y|ies))\b",
     re.I,
 )
 
@@ -300,7 +323,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     "cost_estimate": ("cost",),
     "out_of_scope": ("scope", "remit", "derogat", "covered", "subject"),
     "letter_close": ("yours", "regards", "satisf", "unhappy", "review", "right", "commissioner"),
-    "attached": ("attached", "enclosed"),
+    "attached": ("attach", "enclos"),
 }
 
 
@@ -323,6 +346,7 @@ class Signals(Mapping[str, bool]):
             "signpost_only": lambda: bool(self._sections) and self._sections <= SIGNPOST_ONLY,
             "released_money": self._released_money,
             "qa_answers": lambda: _answers_questions(self._response),
+            "count_given": self._count_given,
             "response_heading": lambda: self._heading is not None,
             "answers_under_heading": lambda: _answered_after(self._heading, self._text),
             "nil_under_heading": lambda: _nil_after(self._heading, self._text),
@@ -346,6 +370,16 @@ class Signals(Mapping[str, bool]):
             and not self._restated(m)
             for m in self._money
         )
+
+    def _count_given(self) -> bool:
+        """A count stated in the response, not inside the body's estimate of what answering would cost
+        ("there are more than 2,700 such records, and we estimate ...")."""
+        response = self._response
+        for m in _COUNT_GIVEN.finditer(response):
+            start, end = sentence_around(response, m.start())
+            if not _ESTIMATING.search(response[start:end]):
+                return True
+        return False
 
     def _restated(self, money: Money) -> bool:
         """An amount printed with the same words before it inside the request: the request quoted again
@@ -442,12 +476,13 @@ def per_answer_outcome(text: str, exemptions: list[Exemption]) -> str | None:
 
 def decide_outcome(s: Mapping[str, bool]) -> str | None:
     """The hand-written rules over outcome_signals, for a page that prints no outcome line."""
-    answered = s["released_money"] or s["qa_answers"] or s["answers_under_heading"]
+    answered = s["released_money"] or s["qa_answers"] or s["answers_under_heading"] or s["count_given"]
     disclosed = answered or s["disclosing_words"] or s["attached"]
     if s["cost_section"] and not s["released_money"]:
         # Over the limit for one part, and the rest sent as attachments or scoped as a part.
-        return "part_disclosure" if s["part_refused"] or s["partly_withheld"] or s["attached"] else "refused"
-    if s["signpost_only"] and not (s["qa_answers"] or s["disclosing_words"] or s["partly_withheld"]):
+        partial = s["part_refused"] or s["partly_withheld"] or s["attached"] or s["count_given"]
+        return "part_disclosure" if partial else "refused"
+    if s["signpost_only"] and not (answered or s["disclosing_words"] or s["partly_withheld"]):
         return "refused"  # "available on our website" (s.21) or "to be published" (s.22) for the whole request
     if s["ncnd"]:
         if s["ncnd_partial"] or s["released_money"] or s["decided_to_release"]:

@@ -261,13 +261,19 @@ def find_references(text: str) -> list[Reference]:
         seen.add(_key(publication.text))
     for m in _with_listed(_cited_matches(text, primary), text, primary):
         span = _cleaned(m)
-        if not _is_citation(span.text) or any(_key(span.text) in key for key in seen):
+        if not _is_citation(span.text) or any(_same_reference(_key(span.text), key) for key in seen):
             continue
         if m.group(0).lower().startswith("ref") and _in_label_context(text, m.start()):
             continue
         seen.add(_key(span.text))
         found.append(Reference("cited", span.text, span))
     return found
+
+
+def _same_reference(key: str, seen: str) -> bool:
+    """One reference printed in part ("15435" beside "FOI15435", "NIC-448459" beside "NIC-448459-V1J1H");
+    but one letter added at the end makes another request ("DA3720" beside the refined "DA3720a")."""
+    return key in seen and not (seen.startswith(key) and len(seen) == len(key) + 1 and seen[-1].isalpha())
 
 
 _LISTED = re.compile(rf"[ \t]*(?:,|and|&)[ \t]*(?:(?:FOI|ref)[ \t]+)?(?P<value>{REF_VALUE})", re.IGNORECASE)

@@ -116,6 +116,34 @@ def test_references(text: str, primary: str | None, publication: str | None, cit
             "Here is the answer.\nKind regards,\nFOI Team\nFrom: A Requester\nSent: Monday, April 8, 2024 3:21 PM",
             [("2024-04-08", None)],
         ),
+        # Issue 18, train classes: a sentence wrapped over a line break still dates the request ...
+        (
+            "Thank you for your request for information, which was received by Barchester Borough\nCouncil (BBC) "
+            "on 3 March 2022.",
+            [("2022-03-03", "request")],
+        ),
+        ("Thanks for your enquiry on 8 June 2023 about the depot.", [("2023-06-08", "request")]),
+        # ... but not across a blank line, nor when it dates the internal review or the earlier answer.
+        ("About your request\n\nOn 2 May 2022 the depot closed.", [("2022-05-02", None)]),
+        (
+            "Thank you for your request for an internal review which we received on 09/05/2024.",
+            [("2024-05-09", None)],
+        ),
+        ("The council responded to this request on 17 April 2018 and gave a list.", [("2018-04-17", None)]),
+        # The requester's own notes, and headings that are role labels.
+        (
+            "Our request (sent 30-04-2018):\nWhat do you hold?\nTheir reply (received 29-05-2018):\nNothing.",
+            [("2018-04-30", "request"), ("2018-05-29", "response")],
+        ),
+        (
+            "# FOI Request 2024-08-16\nHow many?\n# FOI Response 2024-10-09\nSix.",
+            [("2024-08-16", "request"), ("2024-10-09", "response")],
+        ),
+        # A list of decisions by date is not the date of a decision.
+        (
+            "All decisions are listed here: Decisions, 11 October 2023 - 25 October 2023",
+            [("2023-10-11", None), ("2023-10-25", None)],
+        ),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
@@ -427,6 +455,47 @@ def outcome(text: str) -> str | None:
             "21. Information accessible to applicant by other means\n",
             "not_held",
         ),
+        # A count stated beside a signposting or cost-limit section: that part was answered.
+        (
+            "The total number of staff with that job title is 6. Our leavers policy is exempt under section 21 "
+            "as it is on our website.",
+            "part_disclosure",
+        ),
+        ("Our leavers policy is exempt under section 21 as it is on our website.", "refused"),
+        (
+            "The council has over 150 gritting bins. We cannot give their upkeep costs: finding them would "
+            "exceed the appropriate limit under section 12.",
+            "part_disclosure",
+        ),
+        (
+            "There are more than 4000 case files, and we estimate the search would take 90 hours, so section 12 "
+            "applies.",
+            "refused",
+        ),
+        # The writer attaching it in their own words, beside an exemption.
+        (
+            "I have attached the scoring guide. The contract is commercially sensitive and exempt under "
+            "section 43(2).",
+            "part_disclosure",
+        ),
+        # The release's file format is not information that is unavailable.
+        (
+            "Please find attached the figures you asked for. Sadly they are not available as a .csv file, only "
+            "as a workbook.",
+            "full_disclosure",
+        ),
+        ("Please find attached the figures for 2020. Figures for 2019 are not available.", "part_disclosure"),
+        # The complaints procedure's conditional wording refuses nothing.
+        (
+            "I can confirm that the information you asked for is not held by the agency. If on review a decision "
+            "is taken to disclose information originally withheld, it will be sent to you.",
+            "not_held",
+        ),
+        (
+            "Your request is repeated here, with our response in respect of each element.\nThe system was "
+            "bought from a supplier. The purchase contract is commercially sensitive and cannot be shared.",
+            "part_disclosure",
+        ),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
@@ -647,6 +716,10 @@ def test_outcome_train_classes(text: str, expected: str | None) -> None:
         # Boundary (holds on the old code too): a Ref value with more than punctuation added is another form,
         # so the first label stays primary.
         ("Request reference: FOI-3301-2021\nOur ref: FOI-3301-2021/AB\nDear Sir", "FOI-3301-2021", []),
+        # A refined request's letter suffix makes it another request; the earlier one is cited.
+        ("Our ref: FOI KB5521b\nThank you for our reply to your FOI KB5521. You narrowed it.", "KB5521b", ["KB5521"]),
+        # A reference printed again in part is the same one, not a citation.
+        ("Our ref: NHS-552193-X4T2\nPlease quote ref NHS-552193 when you write.", "NHS-552193-X4T2", []),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
