@@ -42,6 +42,20 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 COLUMNS = ("id", "batch", "split", "body", "nation", "law", "format", "repo", "commit", "path", "sha256")
 
 
+def retired_bodies() -> set[str]:
+    """Test bodies whose documents were studied after their first run (RETIRED.tsv: body, date, why): from then
+    on they are training data, so they stay on the train side whatever their hash says."""
+    path = HERE / "RETIRED.tsv"
+    if not path.exists():
+        return set()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {line.split("\t")[0] for line in lines[1:] if line.strip()}
+
+
+def split_of(body: str, test_share: float, retired: set[str]) -> str:
+    return "train" if body in retired else side_of(body, test_share)
+
+
 def read_manifest() -> list[dict[str, str]]:
     with open(HERE / "MANIFEST.tsv", encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f, delimiter="\t"))
@@ -49,6 +63,10 @@ def read_manifest() -> list[dict[str, str]]:
 
 def collect(batches: list[Path], test_share: float) -> None:
     rows = {r["id"]: r for r in read_manifest()} if (HERE / "MANIFEST.tsv").exists() else {}
+    retired = retired_bodies()
+    for row in rows.values():
+        if row["body"] in retired:
+            row["split"] = "train"
     (HERE / "labels").mkdir(parents=True, exist_ok=True)
     for batch in batches:
         with open(batch / "SOURCES.tsv", encoding="utf-8", newline="") as f:
@@ -59,7 +77,7 @@ def collect(batches: list[Path], test_share: float) -> None:
                 if repo == "shared" and not path.startswith("corpus/"):
                     path = f"corpus/pdfs/{path}"  # the owner's shared folder, read in place
                 rows[doc_id] = dict(
-                    id=doc_id, batch=batch.name, split=side_of(body, test_share), body=body, nation=nation,
+                    id=doc_id, batch=batch.name, split=split_of(body, test_share, retired), body=body, nation=nation,
                     law=law, format=fmt, repo=repo, commit=commit, path=path, sha256=sha,
                 )
                 shutil.copy(batch / "labels" / f"{doc_id}.json", HERE / "labels" / f"{doc_id}.json")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -64,6 +65,14 @@ class Document:
     pages: tuple[Page, ...] = ()
     tables: tuple[Table, ...] = ()
     links: tuple[Link, ...] = field(default_factory=tuple)
+    # (start, end) of text the requester wrote, not the body: a request thread's outgoing messages. The body's
+    # answer, and what it withholds, is read from the rest.
+    requester_parts: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def body_text(self) -> str:
+        """The text with the requester's parts blanked (offsets and line breaks kept)."""
+        return blank_parts(self.text, self.requester_parts)
 
     @property
     def page_count(self) -> int:
@@ -116,3 +125,14 @@ def text_document(text: str, source: str = "<text>") -> Document:
         media_type=MEDIA_TEXT,
         text=text,
     )
+
+
+def blank_parts(text: str, parts: tuple[tuple[int, int], ...]) -> str:
+    """text with each (start, end) part turned to spaces, its line breaks kept, so offsets still index text."""
+    if not parts:
+        return text
+    pieces, last = [], 0
+    for start, end in parts:
+        pieces += [text[last:start], re.sub(r"[^\n]", " ", text[start:end])]
+        last = end
+    return "".join([*pieces, text[last:]])

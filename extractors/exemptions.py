@@ -19,17 +19,20 @@ from foidata.extractors.statute import (
     is_regulation_exemption,
 )
 
-_PART = r"\([ \t]*[0-9A-Za-z]{1,4}[ \t]*\)"
+# A part, or a range of parts: "(a)", "(3A)", "(i-iii)".
+_PART = r"\([ \t]*[0-9A-Za-z]{1,4}(?:[ \t]*[-–][ \t]*[0-9A-Za-z]{1,4})?[ \t]*\)"
 _PATH = rf"(?:[ \t]?{_PART})*"
+# A section number, with the letter of an inserted section in either case ("22A", "sections 22a and 31").
+_NUMBER = r"\d{1,3}(?:[A-Za-z](?![A-Za-z]))?"
 CITATION = re.compile(
     # "FoIA 21": the Act's initials then a bare section number (two digits at most: not "FOIA 2000").
     r"(?<![A-Za-z])(?P<kw>sections?|secs?\.?|ss?\.?|regulations?|regs?\.?|FOIA(?=[ \t]+\d{1,2}(?!\d|[/.-]\d)))"
     r"[ \t]*\n?[ \t]*[“\"']?[ \t]*"
-    rf"(?P<first>\d{{1,3}}[A-Z]?{_PATH})"
-    rf"(?P<more>(?:[ \t]*(?:,|and|&|or)[ \t]*(?:(?:sections?|s\.?)[ \t]*)?(?:\d{{1,3}}[A-Z]?{_PATH}|{_PART}{_PATH}))*)",
+    rf"(?P<first>{_NUMBER}{_PATH})"
+    rf"(?P<more>(?:[ \t]*(?:,|and|&|or)[ \t]*(?:(?:sections?|s\.?)[ \t]*)?(?:{_NUMBER}{_PATH}|{_PART}{_PATH}))*)",
     re.IGNORECASE,
 )
-_ITEM = re.compile(rf"\d{{1,3}}[A-Z]?{_PATH}|{_PART}{_PATH}")
+_ITEM = re.compile(rf"{_NUMBER}{_PATH}|{_PART}{_PATH}")
 _TOKENS = re.compile(r"\([ \t]*([0-9A-Za-z]{1,4})[ \t]*\)")
 _OTHER_ACT = re.compile(
     r"^[ \t]*(?:\([^)]*\)[ \t]*)*of[ \t]+the[ \t]+(?!act\b|foia?\b|freedom)(?:[A-Z][\w()]*[ \t]+){1,6}Act", re.I
@@ -50,6 +53,25 @@ _EXAMPLE = re.compile(r"for\s+example|such\s+as|e\.g\.", re.IGNORECASE)
 _ROMAN = re.compile(r"^(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)$")
 
 
+_RANGE = re.compile(r"\([ \t]*([0-9a-z]{1,4})[ \t]*[-–][ \t]*([0-9a-z]{1,4})[ \t]*\)", re.I)
+_ROMANS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
+
+
+def _expand_range(m: re.Match[str]) -> str:
+    """"(i-iii)" -> "(i)(ii)(iii)", "(a-c)" -> "(a)(b)(c)", "(1-3)" -> "(1)(2)(3)"; a range it cannot read stays
+    its two ends."""
+    first, last = m.group(1), m.group(2)
+    if first.lower() in _ROMANS and last.lower() in _ROMANS:
+        names = list(_ROMANS[_ROMANS.index(first.lower()) : _ROMANS.index(last.lower()) + 1])
+    elif first.isdigit() and last.isdigit() and int(first) < int(last) <= int(first) + 10:
+        names = [str(n) for n in range(int(first), int(last) + 1)]
+    elif len(first) == len(last) == 1 and first.isalpha() and last.isalpha() and first < last:
+        names = [chr(c) for c in range(ord(first), ord(last) + 1)]
+    else:
+        names = []
+    return "".join(f"({n})" for n in names or [first, last])
+
+
 def split_provisions(section: str, path: str) -> list[str]:
     """All provisions a citation names.
 
@@ -57,8 +79,10 @@ def split_provisions(section: str, path: str) -> list[str]:
     ['31(1)(a)', '31(1)(b)']
     >>> split_provisions("40", "(3A)(a)"), split_provisions("43", "")
     (['40(3A)(a)'], ['43'])
+    >>> split_provisions("22A", "(1)(a)(i-iii)")
+    ['22A(1)(a)(i)', '22A(1)(a)(ii)', '22A(1)(a)(iii)']
     """
-    tokens = _TOKENS.findall(path)
+    tokens = _TOKENS.findall(_RANGE.sub(_expand_range, path))
     levels: list[list[str]] = []
     last_kind = None
     for token in tokens:
@@ -129,7 +153,7 @@ def _citations(text: str) -> list[tuple[str, str, str, Span]]:
                 tokens = _TOKENS.findall(prev_path)
                 path = "".join(f"({t})" for t in tokens[:-1]) + raw
             else:
-                section = re.match(r"\d{1,3}[A-Z]?", raw).group(0)  # type: ignore[union-attr]
+                section = re.match(_NUMBER, raw).group(0).upper()  # type: ignore[union-attr]
                 path = raw[len(section):]
                 if not path.strip():
                     path = _name_path(text, law, section, m.start() + item.end())

@@ -18,7 +18,7 @@ RESPONSE_HEADING = re.compile(
     # Possessive leading blanks: a line of blanks must not be split between the [ \t]* runs in every way.
     r"^[ \t]*+(?:[-•][ \t]*+)?(?:(?:our|in|final|the|\w+\s+\w+|details\s+of\s+the)?[ \t]*"
     r"(?:response|reply|answer)s?(?:[ \t]+\d+)?[ \t]*[:\-–]?[ \t]*$"
-    r"|(?:response|answer)s?(?:[ \t]+\d+)?[ \t]*:|RESPONSE\b|(?:[-•][ \t]*)?decision[ \t]*:?[ \t]*$"
+    r"|(?:response|answer)s?(?:[ \t]+\d+)?[ \t]*:|(?-i:RESPONSE)\b|(?:[-•][ \t]*)?decision[ \t]*:?[ \t]*$"
     r"|questions\s+and\s+(?:final\s+)?response)",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -42,6 +42,15 @@ _ANSWERING = re.compile(
 )
 
 
+# A line in the body's voice, which no requester writes: "I can confirm the information is held", "In relation
+# to Question 1: ...", "We have carefully considered ...".
+BODY_VOICE = re.compile(
+    r"^[ \t]*(?:(?:I|We)\s+can\s+confirm|(?:I|We)\s+have\s+(?:now\s+)?(?:carefully\s+)?considered"
+    r"|In\s+(?:relation|response|reply|answer)\s+to\s+(?:your\s+)?(?:questions?|q\d|parts?|points?)\b)",
+    re.I | re.M,
+)
+
+
 def request_span(text: str) -> tuple[int, int] | None:
     """Offsets of the request part, when a request heading and a later response heading mark it, or
     a requester's letter ending "Yours faithfully" does."""
@@ -54,7 +63,9 @@ def request_span(text: str) -> tuple[int, int] | None:
     end = RESPONSE_HEADING.search(text, start.end())
     if not end:
         return None
-    return start.start(), end.start()
+    # A response that answers straight after the restated request, with its heading (if any) much later.
+    voice = BODY_VOICE.search(text, start.end(), end.start())
+    return start.start(), (voice or end).start()
 
 
 _PIPE_ROW = re.compile(r"^[ \t]*\|(?P<cells>.*\|)[ \t]*$", re.MULTILINE)

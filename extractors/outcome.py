@@ -11,6 +11,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 
+from foidata.extractors.document import blank_parts
 from foidata.extractors.facts import Exemption, Money
 from foidata.extractors.layout import RESPONSE_HEADING, SIGN_OFF, request_span, sentence_around
 from foidata.extractors.questions import ANSWER_LINE
@@ -60,8 +61,11 @@ NCND_PARTIAL = re.compile(
 NOT_HELD = re.compile(
     r"(?:does|do)\s+not\s+hold|\b(?:don|doesn)[’']t\s+hold\b|holds?\s+no\s+(?:recorded\s+)?information|(?:information|data)\s+(?:is|was)\s+not\s+held"
     r"|not\s+held\s+by|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|no\s+information\s+held"
-    r"|\binformation\s+not\s+held\b|\b(?:is|are|was|were)\s+not\s+held\b",
-    re.I,
+    r"|\binformation\s+not\s+held\b|\b(?:is|are|was|were)\s+not\s+held\b"
+    r"|\b(?:do|does)\s+not\s+have\s+it\b|\bwe\s+do\s+not\s+have\s+(?:this|that|the|any)\s+information\b"
+    # An attachment named for what it says: "- Response not held.pdf".
+    r"|^[ \t•-]*[^\n]{0,80}\bnot[ \t_-]+held\b[^\n]{0,40}\.(?:pdf|docx?|odt|xlsx?)[ \t]*$",
+    re.I | re.M,
 )
 # Words that release information, strong enough on their own.
 DISCLOSED = re.compile(
@@ -147,7 +151,7 @@ PART_REFUSAL = re.compile(
 # The cost limit given as the reason without its section number ("would exceed the upper cost limit of £600").
 COST_WORDS = re.compile(
     r"exceed(?:s|ed|ing)?\s+(?:the\s+)?(?:appropriate|upper\s+cost|cost)\s+limit"
-    r"|in\s+excess\s+of\s+the\s+(?:appropriate|cost)\s+limit"
+    r"|in\s+excess\s+of\s+the\s+(?:appropriate|cost)\s+limit|(?:longer|more)\s+than\s+the\s+appropriate\s+limit"
     r"|cost\s+exceeds\s+(?:the\s+)?limit|exceed\s+cost\s+in\s+excess|(?:labour|time)[\s-]+intensive",
     re.I,
 )
@@ -313,7 +317,7 @@ _FOLDED_WORDING = {name: re.compile(p.pattern, p.flags & ~re.IGNORECASE) for nam
 # Words without which a wording pattern cannot match (every alternative of the pattern contains one), so a
 # page lacking them all is answered by a substring test instead of a slower case-insensitive regex scan.
 _GATES: dict[str, tuple[str, ...]] = {
-    "not_held": ("hold", "held"),
+    "not_held": ("hold", "held", "have"),
     "part_refused": ("part", "remainder", "rest", "regarding", "questions"),
     "partly_withheld": ("some", "part", "most", "redact", "withh", "certain", "specific", "low", "small", "suppress"),
     "cannot_provide": ("cannot", "obliged", "required", "exceed", "refusal", "unable"),
@@ -334,9 +338,11 @@ class Signals(Mapping[str, bool]):
     decided after a few of the twenty searches.
     """
 
-    def __init__(self, text: str, exemptions: list[Exemption], money: list[Money]) -> None:
+    def __init__(
+        self, text: str, exemptions: list[Exemption], money: list[Money], request: tuple[int, int] | None = None
+    ) -> None:
         self._text, self._exemptions, self._money = text, exemptions, money
-        self._request = request_span(text)
+        self._request = request or request_span(text)
         self._response = text[self._request[1] :] if self._request else text
         self._sections = {e.section for e in exemptions}
         self._read: dict[str, bool] = {}
@@ -407,23 +413,38 @@ class Signals(Mapping[str, bool]):
         return len(self._facts) + len(_WORDING)
 
 
-def outcome_signals(text: str, exemptions: list[Exemption], money: list[Money]) -> Mapping[str, bool]:
+def outcome_signals(
+    text: str, exemptions: list[Exemption], money: list[Money], request: tuple[int, int] | None = None
+) -> Mapping[str, bool]:
     """The flags decide_outcome reads (see Signals)."""
-    return Signals(text, exemptions, money)
+    return Signals(text, exemptions, money, request)
 
 
-def classify_outcome(text: str, exemptions: list[Exemption], money: list[Money]) -> str | None:
-    """The outcome the response states or implies; None when the page ends before it says."""
+def classify_outcome(
+    text: str,
+    exemptions: list[Exemption],
+    money: list[Money],
+    requester_parts: tuple[tuple[int, int], ...] = (),
+) -> str | None:
+    """The outcome the response states or implies; None when the page ends before it says.
+
+    requester_parts (a thread's messages from the requester, see Document) are not the body's words: they are
+    blanked, and the first is the request."""
+    request = requester_parts[0] if requester_parts else None
+    text = blank_parts(text, requester_parts)
     explicit = _explicit(text)
     if explicit:
         return explicit
-    decided = decide_outcome(outcome_signals(text, exemptions, money))
+    decided = decide_outcome(outcome_signals(text, exemptions, money, request))
     if decided in ("refused", "not_held", None):
-        by_answer = per_answer_outcome(text, exemptions)
+        by_answer = per_answer_outcome(text, exemptions, request)
         if by_answer == "part_disclosure" or (decided is None and by_answer):
             return by_answer  # one answer withheld or not held and another answered; or the answers alone decide
-    # A WhatDoTheyKnow status line is the requester's view: the body's own words, when they decide, win.
-    return decided or _status_line(text)
+    # A WhatDoTheyKnow status line is the requester's view, who has read the attachments: it beats a full
+    # disclosure inferred from a thread's answers and attachments, but not words that withhold or hold nothing.
+    if decided in (None, "full_disclosure"):
+        return _status_line(text) or decided
+    return decided
 
 
 _COST = re.compile(r"exceed(?:s|ed)?\s+the\s+(?:appropriate|cost)\s+limit|cost\s+limit", re.I)
@@ -444,9 +465,11 @@ def _answer_kind(answer: str, cites_exemption: bool) -> str | None:
     return None
 
 
-def per_answer_outcome(text: str, exemptions: list[Exemption]) -> str | None:
+def per_answer_outcome(
+    text: str, exemptions: list[Exemption], request: tuple[int, int] | None = None
+) -> str | None:
     """The outcome from what each numbered answer after the request got; None unless two or more are read."""
-    request = request_span(text)
+    request = request or request_span(text)
     heading = None if request else RESPONSE_HEADING.search(text)
     if request:
         start = request[1]
@@ -498,6 +521,8 @@ def decide_outcome(s: Mapping[str, bool]) -> str | None:
     if not s["exemptions"] and not disclosed and s["advice"] and not s["not_held"]:
         return "advice_only"
     if s["exemptions"]:
+        if s["part_refused"] and s["cost_words"] and not disclosed:
+            return "refused"  # one part exempt and "the other part" over the cost limit: nothing given
         partial = s["not_held"] or s["unavailable"] or s["part_refused"] or s["holds_part"] or s["partly_withheld"]
         if disclosed or partial:
             return "part_disclosure"

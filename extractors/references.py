@@ -35,7 +35,9 @@ _LEADING_WORD = re.compile(
 
 PRIMARY_LABEL = re.compile(
     r"(?<![A-Za-z])(?<!your )(?<!your)"
-    r"(?:our\s+ref(?:erence)?(?:\s+(?:no|number))?"
+    # "Your request number is CRN00166467": the body's number for the request ("Your ref" is the requester's).
+    r"(?:your\s+(?:foi\s+)?request\s+(?:number|reference(?:\s+number)?)(?=[ \t]+(?:is|was)\b|[ \t]*:)"
+    r"|our\s+ref(?:erence)?(?:\s+(?:no|number))?"
     r"|(?:foi|foia|eir|enquiry|request|case|freedom\s+of\s+information)\s+(?:request\s+)?"
     r"(?:ref(?:erence)?(?:\s+(?:no|number))?|number|no)"
     r"|freedom\s+of\s+information\s+request"
@@ -48,7 +50,7 @@ PRIMARY_LABEL = re.compile(
     r"|reference)\.?"
     # The value may follow on the next line, after a colon or a list bullet ("- Reference number\n- FOI1200").
     # "Reference no.20210357": an abbreviated "number" runs straight into the value.
-    r"(?P<gap>[ \t]*[:=\-–(|][ \t]*(?:\n\s*(?:[-•*][ \t]+)?)?|[ \t]+|[ \t]*\n\s*(?:[-•*][ \t]+)?"
+    r"(?P<gap>[ \t]+(?:is|was)[ \t]+|[ \t]*[:=\-–(|][ \t]*(?:\n\s*(?:[-•*][ \t]+)?)?|[ \t]+|[ \t]*\n\s*(?:[-•*][ \t]+)?"
     r"|(?<=[Nn][Oo]\.)(?=\d))",
     re.IGNORECASE,
 )
@@ -132,7 +134,7 @@ _STACKED_LABELS = re.compile(
 _LETTER_CODE = re.compile(r"(?=.{6,})[A-Z]{2,}(?:[/_-][A-Z0-9]{2,})+")
 
 
-_PROSE_WORD = re.compile(r"[a-z]{3,}[ \t]")
+_PROSE_WORD = re.compile(r"[a-z]{2,}[ \t]")
 # The body's initials before the request's kind and number ("Our Reference: SPFT FOI 20/21-349"): the number is
 # the reference, as after "FOI" alone.
 _INITIALS_THEN_KIND = re.compile(r"[A-Z]{2,6}[ \t]+(?=(?:FOI|FOIA|EIR)\b[ \t]*[-:/]?[ \t]*\d)")

@@ -17,14 +17,16 @@ from foidata.extractors.tables import merge_money, table_money
 def extract_response(doc: Document) -> ResponseFacts:
     """Every fact foidata reads from one response. Pure: no I/O, no Prefect."""
     text = doc.text
-    exemptions = find_exemptions(text)
+    # What the body withholds and decides is read from its own words, not from the requester's messages.
+    answer = doc.body_text
+    exemptions = find_exemptions(answer)
     money = merge_money(find_money(text), table_money(doc))
     return ResponseFacts(
         title=find_title(doc),
         body=find_body(text),
         references=tuple(find_references(text)),
         dates=tuple(assign_roles(find_dates(text))),
-        outcome=classify_outcome(text, exemptions, money),
+        outcome=classify_outcome(text, exemptions, money, doc.requester_parts),
         exemptions=tuple(exemptions),
         money=tuple(money),
         question_count=count_questions(text),

@@ -101,6 +101,9 @@ _XML_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9
 _SPLIT_RE = re.compile(r"[^a-z0-9]+")
 _CHROME_SUBSTRING_RE = re.compile("|".join(map(re.escape, CHROME_SUBSTRINGS)))
 _INLINE_TAG_RE = re.compile(rf"</?(?:{'|'.join(INLINE_FORMATTING_TAGS)})(?:\s[^>]*)?/?>", re.I)
+# Alaveteli thread pages (WhatDoTheyKnow and its sister sites) print each message as a div.correspondence; the
+# requester's are "outgoing".
+REQUESTER_MESSAGES = etree.XPath(HTMLTranslator().css_to_xpath("div.correspondence.outgoing", prefix="descendant::"))
 _MAIN_XPATHS = tuple(
     (etree.XPath(HTMLTranslator().css_to_xpath(selector, prefix="descendant::")), share)
     for selector, share in MAIN_SELECTORS
@@ -704,4 +707,23 @@ def read_html(data: bytes, source: str) -> Document:
         title=find_title(main, root),
         tables=tuple(tables),
         links=collect_links(main, base),
+        requester_parts=requester_parts(main, text),
     )
+
+
+def requester_parts(main: Element, text: str) -> tuple[tuple[int, int], ...]:
+    """Where each of the requester's messages sits in the page's text: each is rendered again on its own and
+    found in order (its first and last lines, should a table or list render differently inside the page)."""
+    found: list[tuple[int, int]] = []
+    cursor = 0
+    for message in REQUESTER_MESSAGES(main):
+        lines = render_lines(message).splitlines()
+        if not lines:
+            continue
+        start = text.find(lines[0], cursor)
+        end = text.find(lines[-1], start) if start >= 0 else -1
+        if end < 0:
+            continue
+        cursor = end + len(lines[-1])
+        found.append((start, cursor))
+    return tuple(found)

@@ -315,6 +315,12 @@ def test_money_range_keeps_upper_end() -> None:
         ),
         ("Subject to section 40(2), could you please provide me with a list of the contracts.", []),
         ("Finding the figures would not exceed Section 12. We rely on Section 14(1) instead.", ["14(1)"]),
+        # A range of parts, and an inserted section's letter in lower case.
+        (
+            "The report is exempt under Section 22A (1) (a) (i-iii) of the Act.",
+            ["22A(1)(a)(i)", "22A(1)(a)(ii)", "22A(1)(a)(iii)"],
+        ),
+        ("We have applied sections 22a and 31 to the rest.", ["22A", "31"]),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
@@ -476,6 +482,19 @@ def outcome(text: str) -> str | None:
         (
             "I have attached the scoring guide. The contract is commercially sensitive and exempt under "
             "section 43(2).",
+            "part_disclosure",
+        ),
+        # One part exempt and the other over the cost limit: nothing is given.
+        (
+            "We have applied section 43(2) to the contracts. For the other part of your request, finding the "
+            "figures would take longer than the appropriate limit, so it is refused.",
+            "refused",
+        ),
+        # Answers straight after the restated request, the only heading much later.
+        (
+            "Your request:\n1. Do you use the tool?\n2. What does it cost?\nI can confirm the information is held."
+            "\nIn relation to Question 2: the licence cost £7,500.\nThe rest is exempt under section 31.\n"
+            "Decision\nThe public interest favours withholding it.",
             "part_disclosure",
         ),
         # The release's file format is not information that is unavailable.
@@ -718,6 +737,12 @@ def test_outcome_train_classes(text: str, expected: str | None) -> None:
         ("Request reference: FOI-3301-2021\nOur ref: FOI-3301-2021/AB\nDear Sir", "FOI-3301-2021", []),
         # A refined request's letter suffix makes it another request; the earlier one is cited.
         ("Our ref: FOI KB5521b\nThank you for our reply to your FOI KB5521. You narrowed it.", "KB5521b", ["KB5521"]),
+        # "Your request number is ...": the body's number; a date after "request on" is none.
+        (
+            "You sent us a Freedom of Information request on 03/02/2019\nYour request number is QRT00551234\n",
+            "QRT00551234",
+            [],
+        ),
         # A reference printed again in part is the same one, not a citation.
         ("Our ref: NHS-552193-X4T2\nPlease quote ref NHS-552193 when you write.", "NHS-552193-X4T2", []),
     ],

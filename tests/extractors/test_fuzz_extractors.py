@@ -44,6 +44,7 @@ from foidata.extractors.document import (
     Link,
     Page,
     Table,
+    blank_parts,
     sha256_file,
     sha256_hex,
     sha256_stream,
@@ -725,6 +726,32 @@ def test_spend_type(text: str, start: int, length: int, subject: str | None) -> 
 
 
 OUTCOMES = (None, "full_disclosure", "part_disclosure", "refused", "not_held", "ncnd", "advice_only")
+
+
+@st.composite
+def text_and_parts(draw: st.DrawFn) -> tuple[str, tuple[tuple[int, int], ...]]:
+    text = draw(texts)
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    return text, tuple(zip(cuts[::2], cuts[1::2], strict=False))
+
+
+@fuzz(200)
+@given(text_and_parts())
+def test_blank_parts_keeps_offsets_and_line_breaks(case: tuple[str, tuple[tuple[int, int], ...]]) -> None:
+    text, parts = case
+    blanked = blank_parts(text, parts)
+    assert len(blanked) == len(text)
+    inside = {i for start, end in parts for i in range(start, end)}
+    for i, (old, new) in enumerate(zip(text, blanked, strict=True)):
+        assert new == (" " if i in inside and old != "\n" else old)
+
+
+@fuzz(100)
+@given(text_and_parts())
+def test_outcome_with_requester_parts(case: tuple[str, tuple[tuple[int, int], ...]]) -> None:
+    text, parts = case
+    answer = blank_parts(text, parts)
+    assert classify_outcome(text, find_exemptions(answer), find_money(text), parts) in OUTCOMES
 
 
 @fuzz(200)
