@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -22,7 +23,9 @@ FONT_CANDIDATES = (
 
 
 def to_html(text: str, title: str = "Disclosure log") -> str:
-    body = "\n".join(f"<p>{html.escape(line)}</p>" if line.strip() else "" for line in text.split("\n"))
+    # A paragraph per block of lines, its lines kept apart by <br> as a page prints a letter's wrapped lines.
+    paragraphs = (p for p in re.split(r"\n[ \t]*\n", text) if p.strip())
+    body = "\n".join("<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>" for p in paragraphs)
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
         f"{html.escape(title)}</title></head><body>"

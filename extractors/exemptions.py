@@ -35,7 +35,9 @@ CITATION = re.compile(
 _ITEM = re.compile(rf"{_NUMBER}{_PATH}|{_PART}{_PATH}")
 _TOKENS = re.compile(r"\([ \t]*([0-9A-Za-z]{1,4})[ \t]*\)")
 _OTHER_ACT = re.compile(
-    r"^[ \t]*(?:\([^)]*\)[ \t]*)*of[ \t]+the[ \t]+(?!act\b|foia?\b|freedom)(?:[A-Z][\w()]*[ \t]+){1,6}Act", re.I
+    # "Section 21 of the Local Government\nAct": a wrapped line is still the same name.
+    r"^[ \t]*(?:\([^)]*\)[ \t]*)*of\s+the\s+(?!act\b|foia?\b|freedom)(?:[A-Z][\w()]*(?:[ \t]+|[ \t]*\n[ \t]*)){1,6}Act",
+    re.I
 )
 _SET_ASIDE = re.compile(
     r"set\s+aside|no\s+longer\s+(?:being\s+)?(?:relied|applied)|withdrawn|not\s+(?:being\s+)?(?:relied|applied)"

@@ -246,7 +246,8 @@ def _nil_after(heading: re.Match[str] | None, text: str) -> bool:
 # A count stated as the answer: "the total number with that job title is 4", "there were 12", "3 x social
 # workers" (a staffing list).
 _COUNT_GIVEN = re.compile(
-    r"\b(?:number|total)\s+(?:of\s+)?[^.\n]{0,80}?\b(?:is|was|are|were|stands\s+at|totals?)\s+\d[\d,]*\b(?![./:-]\d)"
+    r"\b(?:number|total)\s+(?:of\s+)?(?:[^.\n]|\n(?![ \t]*\n)){0,80}?\b(?:is|was|are|were|stands\s+at|totals?)\s+"
+    r"\d[\d,]*\b(?![./:-]\d)"
     r"|\b(?:there\s+(?:is|are|was|were|have\s+been)|has|have|had|employs?|employed|operates?)\s+"
     r"(?:over\s+|approximately\s+|around\s+|about\s+|more\s+than\s+|fewer\s+than\s+|less\s+than\s+)?"
     r"\d[\d,]*\s+(?!(?:calendar\s+|working\s+)?(?:days?|months?|weeks?|hours?|years?|working)\b)[a-z]"

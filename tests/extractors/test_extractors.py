@@ -321,6 +321,8 @@ def test_money_range_keeps_upper_end() -> None:
             ["22A(1)(a)(i)", "22A(1)(a)(ii)", "22A(1)(a)(iii)"],
         ),
         ("We have applied sections 22a and 31 to the rest.", ["22A", "31"]),
+        # Another Act's name wrapped over a line break (a PDF's narrow column) is still another Act.
+        ("The grant uses the vires in Section 21 of the Local Government\nAct 2003.", []),
     ],
     ids=lambda v: v[:30] if isinstance(v, str) else None,
 )
@@ -468,6 +470,11 @@ def outcome(text: str) -> str | None:
             "part_disclosure",
         ),
         ("Our leavers policy is exempt under section 21 as it is on our website.", "refused"),
+        (
+            "The total number of staff with that job\ntitle is 6. Our leavers policy is exempt under section 21 as it "
+            "is on our website.",
+            "part_disclosure",
+        ),
         (
             "The council has over 150 gritting bins. We cannot give their upkeep costs: finding them would "
             "exceed the appropriate limit under section 12.",
