@@ -59,12 +59,12 @@ NCND_PARTIAL = re.compile(
     re.I,
 )
 NOT_HELD = re.compile(
-    r"(?:does|do)\s+not\s+hold|\b(?:don|doesn)[’']t\s+hold\b|holds?\s+no\s+(?:recorded\s+)?information|(?:information|data)\s+(?:is|was)\s+not\s+held"
-    r"|not\s+held\s+by|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|no\s+information\s+held"
-    r"|\binformation\s+not\s+held\b|\b(?:is|are|was|were)\s+not\s+held\b"
-    r"|\b(?:do|does)\s+not\s+have\s+it\b|\bwe\s+do\s+not\s+have\s+(?:this|that|the|any)\s+information\b"
-    # An attachment named for what it says: "- Response not held.pdf".
-    r"|^[ \t•-]*[^\n]{0,80}\bnot[ \t_-]+held\b[^\n]{0,40}\.(?:pdf|docx?|odt|xlsx?)[ \t]*$",
+    r"(?:does|do)\s+not\s+(?:hold|have\s+(?:it\b|(?:this|that|the|any)\s+information\b))"
+    r"|\b(?:don|doesn)[’']t\s+hold\b|holds?\s+no\s+(?:recorded\s+)?information|(?:information|data)\s+(?:is|was)\s+not\s+held"
+    # ... or an attachment named for what it says: "- Response not held.pdf".
+    r"|not[ \t_-]+held(?:\s+by|\b[^\n]{0,40}\.(?:pdf|docx?|odt|xlsx?)[ \t]*$)"
+    r"|no\s+(?:recorded\s+)?information\s+(?:is\s+)?held|no\s+information\s+held"
+    r"|\binformation\s+not\s+held\b|\b(?:is|are|was|were)\s+not\s+held\b",
     re.I | re.M,
 )
 # Words that release information, strong enough on their own.
@@ -245,17 +245,22 @@ def _nil_after(heading: re.Match[str] | None, text: str) -> bool:
 
 # A count stated as the answer: "the total number with that job title is 4", "there were 12", "3 x social
 # workers" (a staffing list).
-_COUNT_GIVEN = re.compile(
-    r"\b(?:number|total)\s+(?:of\s+)?(?:[^.\n]|\n(?![ \t]*\n)){0,80}?\b(?:is|was|are|were|stands\s+at|totals?)\s+"
-    r"\d[\d,]*\b(?![./:-]\d)"
-    r"|\b(?:there\s+(?:is|are|was|were|have\s+been)|has|have|had|employs?|employed|operates?)\s+"
-    r"(?:over\s+|approximately\s+|around\s+|about\s+|more\s+than\s+|fewer\s+than\s+|less\s+than\s+)?"
-    r"\d[\d,]*\s+(?!(?:calendar\s+|working\s+)?(?:days?|months?|weeks?|hours?|years?|working)\b)[a-z]"
-    r"|^[ \t|•-]*\d{1,4}[ \t]*x[ \t]+[a-z]",
-    re.I | re.M,
+# Lower case, searched in the casefolded response; three patterns, each opening on words, scan faster than
+# one alternation behind a word boundary.
+_COUNT_GIVEN = (
+    re.compile(
+        r"(?:number|total)\s+(?:of\s+)?(?:[^.\n]|\n(?![ \t]*\n)){0,80}?\b(?:is|was|are|were|stands\s+at|totals?)\s+"
+        r"\d[\d,]*\b(?![./:-]\d)"
+    ),
+    re.compile(
+        r"(?:there\s+(?:is|are|was|were|have\s+been)|has|have|had|employs?|employed|operates?)\s+"
+        r"(?:over\s+|approximately\s+|around\s+|about\s+|more\s+than\s+|fewer\s+than\s+|less\s+than\s+)?"
+        r"\d[\d,]*\s+(?!(?:calendar\s+|working\s+)?(?:days?|months?|weeks?|hours?|years?|working)\b)[a-z]"
+    ),
+    re.compile(r"^[ \t|•-]*\d{1,4}[ \t]*x[ \t]+[a-z]", re.M),
 )
 
-_ESTIMATING = re.compile(r"\bestimat|\bwould\s+(?:take|cost|require|involve)|\bhours?\b|\blimit\b", re.I)
+_ESTIMATING = re.compile(r"\bestimat|\bwould\s+(?:take|cost|require|involve)|\bhours?\b|\blimit\b")
 
 
 def _answered_after(heading: re.Match[str] | None, text: str) -> bool:
@@ -273,8 +278,7 @@ ATTACHED = re.compile(
     r"|(?:provided|released|disclosed|contained|included)\s+(?:in|within)\s+the\s+(?:\w+\s+){0,2}?(?:attached|enclosed)"
     r"|\b(?:spreadsheet|document|file|table|workbook)s?\s+attached\b|\b(?:is|are)\s+attached\b"
     # The writer's own act: "I have attached the guide", "we enclose a copy".
-    r"|\b(?:i|we)\s+(?:have\s+)?(?:attached|enclosed)\s+(?:a|an|the|our|copies|cop(?:y|ies))\b"
-    r"|\b(?:i|we)\s+(?:attach|enclose)\s+(?:a|an|the|our|copies|cop(?:y|ies))\b",
+    r"|\b(?:i|we)\s+(?:have\s+)?(?:attach|enclos)e?d?\s+(?:a|an|the|our|copies|cop(?:y|ies))\b",
     re.I,
 )
 
@@ -318,7 +322,7 @@ _FOLDED_WORDING = {name: re.compile(p.pattern, p.flags & ~re.IGNORECASE) for nam
 # Words without which a wording pattern cannot match (every alternative of the pattern contains one), so a
 # page lacking them all is answered by a substring test instead of a slower case-insensitive regex scan.
 _GATES: dict[str, tuple[str, ...]] = {
-    "not_held": ("hold", "held", "have"),
+    "not_held": ("hold", "held", "not have"),
     "part_refused": ("part", "remainder", "rest", "regarding", "questions"),
     "partly_withheld": ("some", "part", "most", "redact", "withh", "certain", "specific", "low", "small", "suppress"),
     "cannot_provide": ("cannot", "obliged", "required", "exceed", "refusal", "unable"),
@@ -381,11 +385,12 @@ class Signals(Mapping[str, bool]):
     def _count_given(self) -> bool:
         """A count stated in the response, not inside the body's estimate of what answering would cost
         ("there are more than 2,700 such records, and we estimate ...")."""
-        response = self._response
-        for m in _COUNT_GIVEN.finditer(response):
-            start, end = sentence_around(response, m.start())
-            if not _ESTIMATING.search(response[start:end]):
-                return True
+        response = self._folded
+        for pattern in _COUNT_GIVEN:
+            for m in pattern.finditer(response):
+                start, end = sentence_around(response, m.start())
+                if not _ESTIMATING.search(response[start:end]):
+                    return True
         return False
 
     def _restated(self, money: Money) -> bool:
