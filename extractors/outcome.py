@@ -322,7 +322,7 @@ _FOLDED_WORDING = {name: re.compile(p.pattern, p.flags & ~re.IGNORECASE) for nam
 # Words without which a wording pattern cannot match (every alternative of the pattern contains one), so a
 # page lacking them all is answered by a substring test instead of a slower case-insensitive regex scan.
 _GATES: dict[str, tuple[str, ...]] = {
-    "not_held": ("hold", "held", "not have"),
+    "not_held": ("hold", "held", "have"),
     "part_refused": ("part", "remainder", "rest", "regarding", "questions"),
     "partly_withheld": ("some", "part", "most", "redact", "withh", "certain", "specific", "low", "small", "suppress"),
     "cannot_provide": ("cannot", "obliged", "required", "exceed", "refusal", "unable"),
