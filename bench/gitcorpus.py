@@ -10,7 +10,8 @@ this project keeps only labels and a manifest naming each one by repository, com
 them: MIRRORS/OWNER+NAME/repo), checks the hash, writes it to a temporary gold folder, scores it with
 `foidata eval`'s scorer and deletes the folder. Rows whose repository is `shared` are read in place from the
 owner's `../shared/` folder. A body is wholly train or wholly test, by the same hash
-of its name as `bench/split_corpus.py`, so the split agrees with the search-page corpus.
+of its name as `bench/split_corpus.py`, so the split agrees with the search-page corpus; a test body whose
+documents were studied after their first run is listed in RETIRED.tsv and counts as train from then on.
 `--renderings` also scores each document's text (as foidata reads it) rendered as .txt, HTML and PDF
 (`bench/render.py`): the same labels should come out of every rendering.
 """

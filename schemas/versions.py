@@ -5,6 +5,6 @@ a row says which rules produced it. SCHEMA_VERSION goes in each dataset's manife
 added columns, the major version for renamed, removed or retyped ones.
 """
 
-__version__ = "0.4.0"
+__version__ = "0.4.1"
 EXTRACTOR_VERSION = __version__
 SCHEMA_VERSION = "1.5.0"  # 1.5: exemptions.law also holds FOISA and EIRS
