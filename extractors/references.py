@@ -38,6 +38,8 @@ PRIMARY_LABEL = re.compile(
     # "Your request number is CRN00166467": the body's number for the request ("Your ref" is the requester's).
     r"(?:your\s+(?:foi\s+)?request\s+(?:number|reference(?:\s+number)?)(?=[ \t]+(?:is|was)\b|[ \t]*:)"
     r"|our\s+ref(?:erence)?(?:\s+(?:no|number))?"
+    # A letter head's "m/r" or "o/r" (my or our reference); "y/r" is the requester's.
+    r"|(?<!/)[mo]/r(?=[ \t]+[A-Za-z0-9])"
     r"|(?:foi|foia|eir|enquiry|request|case|freedom\s+of\s+information)\s+(?:request\s+)?"
     r"(?:ref(?:erence)?(?:\s+(?:no|number))?|number|no)"
     r"|freedom\s+of\s+information\s+request"

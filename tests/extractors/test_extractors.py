@@ -750,6 +750,8 @@ def test_outcome_train_classes(text: str, expected: str | None) -> None:
             "QRT00551234",
             [],
         ),
+        # A letter head's "m/r" (my reference) labels the body's number; "y/r" would be the requester's.
+        ("Civic Offices\nm/r 7781234 Direct Dial 020 7946 0000\ny/r\nDear Sir", "7781234", []),
         # A reference printed again in part is the same one, not a citation.
         ("Our ref: NHS-552193-X4T2\nPlease quote ref NHS-552193 when you write.", "NHS-552193-X4T2", []),
     ],
