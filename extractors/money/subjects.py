@@ -138,9 +138,31 @@ def _heading_subject(lines: list[Line], idx: int) -> str | None:
             continue
         if cell.lower() in _NOT_SUBJECTS:
             continue
+        if cell.endswith("?"):
+            return _asked_subject(lines, j)
         if line.is_prose():
             if not line.text.rstrip().endswith(":"):
                 return None
             cell = re.sub(r"^.*?\b(?:shows?|breaks?\s+down|sets?\s+out|lists?|gives?)\s+", "", cell)
         return _clean_subject(cell)
     return None
+
+
+# What a question above a table asks the amount of: "the amount that was recovered by external debt agencies
+# broken down for each ... year?".
+_ASKED_AMOUNT = re.compile(
+    r"\b(?:amount|sum|cost|costs|value|spend|spending|expenditure|income)\s+(?:that\s+(?:was|were|has\s+been)\s+|of\s+|on\s+)?"
+    r"(?P<what>[^?,;]{3,80}?)(?=\s+(?:broken\s+down|for\s+each|for\s+the|in\s+each|per|by\s+(?:year|month))\b|\s*[?,;]|$)",
+    re.I,
+)
+
+
+def _asked_subject(lines: list[Line], idx: int) -> str | None:
+    """The subject of the question ending on lines[idx], read over the lines it wraps from; a question
+    that names no amount gives none (its last words, "referenced?", are no subject)."""
+    first = idx
+    while first > 0 and idx - first < 4 and lines[first - 1].stripped and lines[first - 1].stripped[-1] not in ".?:":
+        first -= 1
+    question = re.sub(r"\([^)]*\)", " ", " ".join(line.stripped for line in lines[first : idx + 1]))
+    asked = _ASKED_AMOUNT.search(question)
+    return _clean_subject(asked.group("what")) if asked else None

@@ -227,6 +227,19 @@ def test_money(text: str, expected: list[tuple[str, bool, str | None, str | None
         if subject is not None:
             assert money.subject is not None and subject.lower() in money.subject.lower()
 
+# Issue 18, train class: figures in a table under the question they answer take the question's subject, not the
+# last word of its wrapped line.
+def test_figures_under_a_question_take_what_it_asks_the_amount_of() -> None:
+    text = (
+        "2. Of this figure, please give the amount that was recovered\nby external bailiffs broken down for each "
+        "year\nreferenced?\n2021/22 £1,250.00\n2022/23 £980.50\n3. Please give the number of complaints you "
+        "received?\n2021/22 £75.00\n"
+    )
+    subjects = [m.subject for m in find_money(text)]
+    assert subjects[:2] == ["recovered by external bailiffs"] * 2
+    assert subjects[2] is None  # a question that names no amount gives no subject
+
+
 
 @pytest.mark.parametrize(
     ("text", "periods"),
