@@ -42,7 +42,10 @@ PRIMARY_LABEL = re.compile(
     r"|(?<!/)[mo]/r(?=[ \t]+[A-Za-z0-9])"
     r"|(?:foi|foia|eir|enquiry|request|case|freedom\s+of\s+information)\s+(?:request\s+)?"
     r"(?:ref(?:erence)?(?:\s+(?:no|number))?|number|no)"
-    r"|freedom\s+of\s+information\s+request"
+    r"|(?:freedom\s+of\s+|environmental\s+)?information\s+request"
+    # "your request FOI 1234", "your Freedom of Information request (FOI 1234)": this request's own number.
+    r"|your\s+(?:(?:freedom\s+of\s+information|foi|foia|eir)\s+)?request"
+    r"(?=[ \t]*[(,]?[ \t]*(?:foi|eir|ref(?:erence)?|no\.|number)\b[ \t.:]*[A-Za-z]*[/_-]?\d)"
     r"|request\s+for\s+information"
     r"|request(?=[ \t]*:)"
     r"|foi\s+request"
@@ -52,7 +55,8 @@ PRIMARY_LABEL = re.compile(
     r"|reference)\.?"
     # The value may follow on the next line, after a colon or a list bullet ("- Reference number\n- FOI1200").
     # "Reference no.20210357": an abbreviated "number" runs straight into the value.
-    r"(?P<gap>[ \t]+(?:is|was)[ \t]+|[ \t]*[:=\-–(|][ \t]*(?:\n\s*(?:[-•*][ \t]+)?)?|[ \t]+|[ \t]*\n\s*(?:[-•*][ \t]+)?"
+    r"(?P<gap>[ \t]+(?:is|was)[ \t]+|[ \t]*[:=\-–(|,][ \t]*(?:\n\s*(?:[-•*][ \t]+)?)?|[ \t]+"
+    r"|[ \t]*\n\s*(?:[-•*][ \t]+)?"
     r"|(?<=[Nn][Oo]\.)(?=\d))",
     re.IGNORECASE,
 )

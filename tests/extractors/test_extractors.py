@@ -763,6 +763,10 @@ def test_outcome_train_classes(text: str, expected: str | None) -> None:
             "QRT00551234",
             [],
         ),
+        # The number printed with "your request" is this request's; an earlier request's is cited.
+        ("Thank you for your Freedom of Information request (FOI 5521) of 3 May.", "5521", []),
+        ("Thank you for your previous request FOI 5521. This is a new one.", None, ["5521"]),
+        ("Environmental Information Request EIR 6610\n\nDear Sir", "6610", []),
         # A letter head's "m/r" (my reference) labels the body's number; "y/r" would be the requester's.
         ("Civic Offices\nm/r 7781234 Direct Dial 020 7946 0000\ny/r\nDear Sir", "7781234", []),
         # A reference printed again in part is the same one, not a citation.
