@@ -68,10 +68,10 @@ ROLE_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Sentences that make a date the request date: "your request ... received on 11 October 2013". A sentence
 # about the request itself beats one about an email or letter (which may be a review request).
-# "... received by the Air Accidents Investigation Branch (AAIB) on Sunday 15th November 2015", "received at this
-# office on 15/09/2025"
 # Wrapped prose: a sentence may run over single line breaks, not over a blank line.
 _IN_SENTENCE = r"(?:[^.\n]|\n(?![ \t]*\n))"
+# "... received by the Air Accidents Investigation Branch (AAIB) on Sunday 15th November 2015", "received at this
+# office on 15/09/2025"
 _RECEIVED_TAIL = (
     rf"(?:(?:by|at|in|into|from)\s+{_IN_SENTENCE}{{0,60}}?\s+)?(?:on\s+)?"
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?$"

@@ -52,11 +52,10 @@ _REQUEST_VOICE = re.compile(
     re.IGNORECASE,
 )
 _EXAMPLE = re.compile(r"for\s+example|such\s+as|e\.g\.", re.IGNORECASE)
-_ROMAN = re.compile(r"^(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)$")
+_ROMANS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 
 _RANGE = re.compile(r"\([ \t]*([0-9a-z]{1,4})[ \t]*[-–][ \t]*([0-9a-z]{1,4})[ \t]*\)", re.I)
-_ROMANS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 
 def _expand_range(m: re.Match[str]) -> str:
@@ -88,7 +87,7 @@ def split_provisions(section: str, path: str) -> list[str]:
     levels: list[list[str]] = []
     last_kind = None
     for token in tokens:
-        kind = "num" if token[0].isdigit() else ("roman" if last_kind == "alpha" and _ROMAN.match(token) else
+        kind = "num" if token[0].isdigit() else ("roman" if last_kind == "alpha" and token in _ROMANS else
                                                  "alpha" if len(token) == 1 else "roman")
         if kind == last_kind and levels:
             levels[-1].append(token)
